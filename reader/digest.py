@@ -1,0 +1,84 @@
+"""The paper and digest model: plain data shared by every other module.
+
+Text in these objects has already been cleaned by :mod:`reader.sanitize` at parse time,
+so nothing downstream has to think about terminal escapes; it must still never treat
+the text as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SUMMARY_FIELDS = ("tldr", "motivation", "method", "result", "conclusion")
+"""The AI summary fields of the standard template, in display order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper of a digest, keyed by its arXiv id without version."""
+
+    id: str
+    title: str
+    version: str | None = None
+    url: str | None = None
+    authors: tuple[str, ...] = ()
+    category: str | None = None
+    tldr: str | None = None
+    motivation: str | None = None
+    method: str | None = None
+    result: str | None = None
+    conclusion: str | None = None
+    abstract: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+    """Fields of fork templates (label, text) in file order, e.g. ("Keywords", "...")."""
+
+    @property
+    def has_summary(self) -> bool:
+        """Whether any AI summary field (standard or fork-specific) carries real text."""
+        return any(getattr(self, name) for name in SUMMARY_FIELDS)
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``--dump`` (without the section) and of exports."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "url": self.url,
+            "authors": list(self.authors),
+            "category": self.category,
+            "tldr": self.tldr,
+            "motivation": self.motivation,
+            "method": self.method,
+            "result": self.result,
+            "conclusion": self.conclusion,
+            "abstract": self.abstract,
+            "extra": dict(self.extra),
+        }
+
+
+@dataclass(slots=True)
+class Section:
+    """A section of the digest (usually one arXiv category) and its papers in file order."""
+
+    name: str
+    papers: list[Paper] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Digest:
+    """A parsed digest: unique papers, the sections that list them, and parse warnings."""
+
+    name: str
+    """What the header calls the digest: its date when known, else the file name."""
+    date: str | None = None
+    """The digest's day as ``YYYY-MM-DD`` when the file or its name tells it."""
+    sections: list[Section] = field(default_factory=list)
+    papers: list[Paper] = field(default_factory=list)
+    """Every paper once, in order of first appearance."""
+    entries: list[tuple[str, Paper]] = field(default_factory=list)
+    """(section name, paper) for every entry in file order; a repeated paper appears again."""
+    warnings: list[str] = field(default_factory=list)
+
+
+class DigestError(Exception):
+    """The input cannot be read as a digest at all; the message is one line for the user."""
