@@ -82,3 +82,14 @@ class Digest:
 
 class DigestError(Exception):
     """The input cannot be read as a digest at all; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Star:
+    """A starred paper: a full snapshot, so the starred list needs no digest file."""
+
+    paper: Paper
+    starred_at: str
+    """When it was starred, ISO 8601 in UTC (``2026-11-28T09:15:00Z``)."""
+    digest: str | None = None
+    """The date (or name) of the digest it was starred from."""
