@@ -1,0 +1,476 @@
+"""The digest parser against the real corpus, damaged and hostile input, and the load errors."""
+
+import functools
+import json
+import os
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.digest import SUMMARY_FIELDS, DigestError
+from reader.parse import (
+    FIELD_LIMIT,
+    PLACEHOLDERS,
+    TITLE_LIMIT,
+    dump_lines,
+    find_digest,
+    iter_parse,
+    iter_stream,
+    load,
+    parse_bytes,
+    parse_text,
+    preflight,
+)
+
+CORPUS = Path(__file__).parent / "corpus"
+TODAY = CORPUS / "today.md"
+DW = "dw-dengwei__daily-arXiv-ai-enhanced__"
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MULTILINE_FIELDS = {*SUMMARY_FIELDS, "abstract"}
+ENTRY_HEADING = re.compile(r"^### \[", re.MULTILINE)
+ARXIV_HEADING = re.compile(r"^### \[.*\]\(https?://arxiv\.org/abs/([^)\s]+?)(?:v\d+)?\)$", re.MULTILINE)
+
+
+def readme_counts() -> dict[str, int]:
+    """file name -> papers (or records) from the corpus README table."""
+    rows = re.findall(r"^\| (\S+) \| (\d+)(?: records)? \|", (CORPUS / "README.md").read_text("utf-8"), re.MULTILINE)
+    return {name: int(count) for name, count in rows}
+
+
+COUNTS = readme_counts()
+
+
+@functools.cache
+def corpus(name: str):
+    return load(CORPUS / name)
+
+
+def today_entries() -> tuple[str, list[str]]:
+    """today.md split into its preamble and its entry blocks (headings kept)."""
+    head, *entries = re.split(r"\n(?=### \[)", TODAY.read_text("utf-8"))
+    return head, entries
+
+
+def test_readme_table_lists_every_corpus_file():
+    files = {path.name for path in CORPUS.iterdir() if path.name != "README.md"}
+    assert set(COUNTS) == files
+
+
+@pytest.mark.parametrize("name", sorted(COUNTS))
+def test_corpus_counts_ids_and_clean_text(name):
+    """Entry counts match the README and a plain grep; ids are exactly the file's arXiv ids."""
+    text = (CORPUS / name).read_text("utf-8")
+    digest = corpus(name)
+    if name.endswith(".jsonl"):
+        records = [json.loads(line) for line in text.splitlines() if line.strip()]
+        expected = {re.sub(r"v\d+$", "", record["id"]) for record in records}
+        assert len(records) == COUNTS[name] == len(digest.entries)
+        assert all(section == paper.category for section, paper in digest.entries)
+    else:
+        expected = set(ARXIV_HEADING.findall(text))
+        assert len(ENTRY_HEADING.findall(text)) == COUNTS[name] == len(digest.entries)
+    assert {paper.id for paper in digest.papers} == expected
+    assert len(digest.papers) == len(expected)
+    assert digest.warnings == []
+    names = [section.name for section in digest.sections]
+    assert len(names) == len(set(names))
+    assert {section for section, _ in digest.entries} == set(names)
+    for paper in digest.papers:
+        assert_clean(paper)
+        for field in (*SUMMARY_FIELDS, "abstract"):
+            value = getattr(paper, field)
+            assert value is None or value.strip().lower() not in PLACEHOLDERS
+
+
+def assert_clean(paper) -> None:
+    """No control characters anywhere; newlines only in the multi-line fields."""
+    for key, value in paper.to_dict().items():
+        values = value if isinstance(value, list) else [value]
+        if key == "extra":
+            values = [text for pair in value.items() for text in pair]
+        for text in values:
+            if text is None:
+                continue
+            assert not CONTROL.search(text), (key, text)
+            if key not in MULTILINE_FIELDS and key != "extra":
+                assert "\n" not in text, (key, text)
+
+
+def test_current_format_fields():
+    digest = corpus("today.md")
+    assert (digest.date, digest.name) == (None, "today.md")
+    assert [(s.name, len(s.papers)) for s in digest.sections] == [("cs.CV", 35), ("cs.CL", 38), ("cs.AI", 12), ("cs.LG", 43)]
+    first = digest.papers[0]
+    assert first.id == "2601.10802" and first.version is None
+    assert first.title == "ICONIC-444: A 3.1-Million-Image Dataset for OOD Detection Research"
+    assert first.url == "https://arxiv.org/abs/2601.10802"
+    assert first.authors == ("Gerhard Krumpl", "Henning Avenhaus", "Horst Possegger")
+    assert first.category == "cs.CV"
+    assert first.tldr.startswith("ICONIC-444是一个包含310万张图像")
+    assert first.motivation.startswith("当前OOD检测研究受限于")
+    assert first.conclusion.startswith("ICONIC-444填补了")
+    assert first.abstract.startswith("Current progress in out-of-distribution (OOD) detection")
+    assert first.abstract.endswith("22 state-of-the-art post-hoc OOD detection methods.")
+    assert first.extra == ()
+
+
+def test_titles_are_kept_as_written():
+    titles = {paper.id: paper.title for name in ("today.md", DW + "2026-05-21.md", DW + "2025-03-20.md") for paper in corpus(name).papers}
+    assert titles["2601.11214"] == "T$^\\star$: Progressive Block Scaling for MDM Through Trajectory Aware RL"
+    assert titles["2605.20490"].startswith("\\ECUAS{n}: A family of metrics")
+    assert titles["2503.15457"] == "Di$\\mathtt{[M]}$O: Distilling Masked Diffusion Models into One-step Generator"
+
+
+def test_placeholders_mean_no_summary():
+    failed = [paper for paper in corpus(DW + "2026-05-21.md").papers if not paper.has_summary]
+    assert len(failed) == 48 and all(paper.abstract for paper in failed)
+    fallback = corpus(DW + "pr96-laoyunzai__2026-03-04.md").papers
+    assert not any(paper.has_summary for paper in fallback) and all(paper.abstract for paper in fallback)
+    assert [paper.id for paper in corpus(DW + "2026-06-02.md").papers if not paper.has_summary] == ["2606.01400"]
+    errors = next(paper for paper in corpus(DW + "2025-03-20.md").papers if paper.id == "2503.15457")
+    assert not errors.has_summary and errors.abstract.startswith("Masked Diffusion Models")
+    korean = {paper.id: paper for paper in corpus("sanghyun-son__daily-arXiv-ai-enhanced__2025-08-20.md").papers}
+    assert korean["2508.13236"].tldr is None  # "TL;DR: ?"
+    assert korean["2508.13968"].method is None and korean["2508.13968"].result  # "(Duplicate field corrected)"
+    empty = [paper for paper in korean.values() if not paper.has_summary]
+    assert empty and all(paper.abstract for paper in empty)
+
+
+def test_hard_wrapped_abstract_is_rejoined_with_paragraphs_kept():
+    papers = {paper.id: paper for paper in corpus(DW + "2025-07-15.md").papers}
+    first = papers["2507.08831"].abstract
+    assert "where an agent follows instructions and moves freely" in first and "\n" not in first
+    paragraphs = papers["2507.09230"].abstract.split("\n\n")
+    assert len(paragraphs) == 4 and "\n" not in "".join(paragraphs)
+    assert paragraphs[0].endswith("occlusions and distorted body proportions.")
+    assert paragraphs[1].startswith("There are few works reconstructing human appearance from egocentric views,")
+
+
+def test_indented_paragraphs_of_one_line_abstracts():
+    dagent = corpus("DAgentSec__Agent-Security-Paper-Daily__2026-05-15.md").papers[0]
+    paragraphs = dagent.abstract.split("\n\n")
+    assert len(paragraphs) == 3
+    assert paragraphs[1].startswith("We demonstrate that even a simple length-based positional trigger")
+    split = [paper for paper in corpus(DW + "2026-06-02.md").papers if "\n\n" in (paper.abstract or "")]
+    assert split and all(not part.startswith(" ") for paper in split for part in paper.abstract.split("\n\n"))
+
+
+def test_first_format_without_sections():
+    digest = corpus(DW + "2025-03-20.md")
+    assert [section.name for section in digest.sections] == ["Papers"]
+    first = digest.papers[0]
+    assert first.tldr == "构建高质量的企业阿拉伯语应用大语言模型（LLMs）"  # Task:
+    assert first.motivation.startswith("由于阿拉伯语数字化数据")  # outside <details>
+    assert first.method.startswith("提出了一种数据合成") and first.abstract.startswith("Building high-quality")
+    assert first.category is None
+
+
+def test_pre_summary_format_and_repeats():
+    digest = corpus(DW + "2025-03-18.md")
+    assert (len(digest.entries), len(digest.papers)) == (465, 328)
+    assert len(digest.sections[0].papers) == 328
+    covid = next(paper for paper in digest.papers if paper.id == "2503.13277")
+    assert covid.abstract.startswith("Background: The COVID-19 pandemic has overwhelmed healthcare systems, emphasizing")
+    assert covid.extra == () and not covid.has_summary
+
+
+def test_older_tldr_label_and_physics_sections():
+    digest = corpus(DW + "2025-04-16.md")
+    assert len(digest.sections) == 15 and {"physics.soc-ph", "physics.flu-dyn"} <= {s.name for s in digest.sections}
+    assert all(paper.tldr for paper in digest.papers)
+
+
+def test_bold_label_fork():
+    digest = corpus("ZL-Asica__daily-arXiv-digest__2025-09-03.md")
+    assert digest.date == "2025-09-03" and [s.name for s in digest.sections] == ["cs.HC", "cs.CL"]
+    first = digest.papers[0]
+    assert first.authors[:2] == ("Yuqing Wei", "Yupeng Wang") and first.category == "cs.HC"
+    assert first.tldr.startswith("This paper presents a mixed reality application")
+    assert first.abstract.startswith("Extended reality (XR)")
+    extra = dict(first.extra)
+    assert [label for label, _ in first.extra] == ["Keywords", "Relevance Score", "Read time", "Key Contributions"]
+    assert extra["Relevance Score"] == "6" and extra["Read time"] == "10 min"
+    assert extra["Key Contributions"] == (
+        "1. Introduction of a mixed reality application for anatomy education.\n"
+        "2. Implementation of intuitive interactions using hand gestures and controllers.\n"
+        "3. Development of an automatic calibration module for real human interactions."
+    )
+    assert any(label == "Limitations" for paper in digest.papers for label, _ in paper.extra)
+
+
+def test_xmkxabc_fork():
+    digest = corpus(DW + "pr16-xmkxabc__2025-06-21.md")
+    assert digest.date == "2025-06-21" and len(digest.sections) == 52 and digest.sections[0].name == "cs.CR"
+    first = digest.papers[0]
+    assert first.authors == ("Wassim Bouaziz", "Mathurin Videau", "Nicolas Usunier", "El-Mahdi El-Mhamdi")
+    assert first.category == "cs.CR"
+    assert first.tldr.startswith("研究表明，在LLM预训练中")  # > **TL;DR:**
+    assert first.motivation and first.conclusion and first.abstract is None
+    assert [label for label, _ in first.extra] == ["Translated title", "Keywords", "Comment", "AI_Comments", "ai_Abstract", "摘要翻译"]
+    assert dict(first.extra)["Translated title"] == "冬日战士：通过间接数据投毒在预训练阶段对语言模型进行后门攻击"
+    comments = {dict(paper.extra).get("Comment") for paper in digest.papers}
+    assert "This is submitted to the ACM/IEEE Symposium on Edge Computing (SEC 2025)" in comments
+
+
+def test_astro_and_topic_forks():
+    astro = corpus("Straw674__daily-arXiv-astro-ph__2025-12-16.md").papers[0]
+    assert astro.tldr and astro.method and astro.result and astro.category is None
+    assert [label for label, _ in astro.extra] == ["Background", "Data"]
+    digest = corpus("DAgentSec__Agent-Security-Paper-Daily__2026-05-15.md")
+    assert [s.name for s in digest.sections][:2] == ["Agent Sec", "Agent for Sec"]
+    first = digest.papers[0]
+    assert first.category == "Agent Sec" and first.extra == (("Source", "arXiv"),)
+    japanese = corpus("KAFKA2306__daily-arXiv-ai-enhanced__2025-11-20.md").papers[0]
+    assert japanese.id == "2012.10187" and re.search("[\u3040-\u30ff]", japanese.tldr)
+
+
+def test_jsonl_digests():
+    enhanced = corpus(DW + "2026-05-21_AI_enhanced_Chinese.jsonl")
+    record = json.loads((CORPUS / (DW + "2026-05-21_AI_enhanced_Chinese.jsonl")).open(encoding="utf-8").readline())
+    first = enhanced.papers[0]
+    assert (first.id, first.title, first.category) == (record["id"], record["title"], record["categories"][0])
+    assert first.authors == tuple(record["authors"]) and first.abstract == record["summary"]
+    assert first.url == record["abs"] and enhanced.date == "2026-05-21"
+    assert sum(not paper.has_summary for paper in enhanced.papers) == 48
+    assert any(label == "Code" for paper in enhanced.papers for label, _ in paper.extra)
+    raw = corpus(DW + "2026-05-21.jsonl")
+    assert not any(paper.has_summary for paper in raw.papers) and all(paper.abstract for paper in raw.papers)
+    fork = dict(corpus("ZL-Asica__daily-arXiv-digest__2025-09-03_AI_enhanced.jsonl").papers[0].extra)
+    assert fork["Keywords"].startswith("Mixed Reality, Anatomy Education") and fork["Read time"] == "10 min"
+    assert fork["Key Contributions"].startswith("1. Introduction of a mixed reality application")
+    wrapped = corpus("ZL-Asica__daily-arXiv-digest__2025-09-03_AI_enhanced.jsonl").papers[0].abstract
+    assert "\n" not in wrapped and "encompassing Virtual Reality (VR), Augmented Reality (AR)" in wrapped
+
+
+def test_jsonl_is_detected_by_content():
+    text = (CORPUS / (DW + "2026-05-21.jsonl")).read_text("utf-8")
+    assert len(parse_text(text, "whatever.md").entries) == 385
+
+
+def test_bom_and_crlf_parse_like_the_original():
+    raw = TODAY.read_bytes()
+    original = parse_bytes(raw, "today.md")
+    variant = parse_bytes(b"\xef\xbb\xbf" + raw.replace(b"\n", b"\r\n"), "today.md")
+    assert variant.entries == original.entries and variant.warnings == []
+    assert [s.name for s in variant.sections] == [s.name for s in original.sections]
+    assert parse_text("\ufeff" + raw.decode("utf-8"), "today.md").papers == original.papers
+
+
+def test_repeated_paper_is_one_paper_listed_in_both_sections():
+    head, entries = today_entries()
+    first = entries[0]  # 2601.10802 under cs.CV
+    without_tldr = re.sub(r"\nTL;DR: .*\n", "\n", first)
+    text = head + "\n" + without_tldr + "\n# cs.LG [[Back]](#toc)\n\n" + first
+    digest = parse_text(text, "today.md")
+    assert [section for section, _ in digest.entries] == ["cs.CV", "cs.LG"]
+    assert len(digest.papers) == 1
+    paper = digest.papers[0]
+    assert [s.papers for s in digest.sections] == [[paper], [paper]]
+    assert all(entry is paper for _, entry in digest.entries)
+    assert paper.tldr.startswith("ICONIC-444是")  # filled from the later occurrence
+
+
+def test_versions_and_old_style_ids():
+    text = (
+        "### [1] [A](https://arxiv.org/abs/2601.10802v2)\nAbstract: a\n\n"
+        "### [2] [B](http://arxiv.org/abs/hep-th/9901001v1)\nAbstract: b\n\n"
+        "### [3] [Let [VOID] Handle ... [EOS]](https://arxiv.org/pdf/2601.00001.pdf)\nAbstract: c\n"
+    )
+    papers = parse_text(text, "x.md").papers
+    assert [(p.id, p.version) for p in papers] == [("2601.10802", "v2"), ("hep-th/9901001", "v1"), ("2601.00001", None)]
+    assert papers[0].url == "https://arxiv.org/abs/2601.10802v2"
+    assert papers[2].title == "Let [VOID] Handle ... [EOS]"
+
+
+def test_missing_arxiv_id_gets_a_stable_id_and_a_warning():
+    text = "### [1] [A paper](https://openreview.net/forum?id=x)\nAbstract: a\n\n### [2] [No link]\nAbstract: b\n"
+    first, second = parse_text(text, "x.md"), parse_text(text, "x.md")
+    assert [p.id for p in first.papers] == [p.id for p in second.papers]
+    assert len({p.id for p in first.papers}) == 2 and first.papers[1].url is None
+    assert len(first.warnings) == 1 and first.warnings[0].startswith("2 entries have no arXiv id")
+
+
+def test_empty_day_is_a_digest_with_no_papers():
+    digest = corpus(DW + "2025-10-09.md")
+    assert (digest.papers, digest.entries, digest.sections, digest.warnings) == ([], [], [], [])
+    assert digest.name == digest.date == "2025-10-09"
+
+
+def test_date_from_heading_or_file_name():
+    entry = "### [1] [A](https://arxiv.org/abs/2601.00001)\nAbstract: a\n"
+    assert parse_text(entry, "digest_2025-09-03.md").name == "2025-09-03"
+    assert parse_text("# Daily 2025-01-02\n\n" + entry, "x_2025-09-03.md").date == "2025-01-02"
+    assert parse_text(entry, "notes.md").name == "notes.md"
+
+
+def test_damaged_entries_keep_what_they_have_with_few_warnings():
+    head, entries = today_entries()
+    no_details = entries[1].split("<details>")[0]
+    many_without = [re.sub(r"\nAbstract: .*", "", entry) for entry in entries[2:12]]
+    truncated = entries[12].split("Method:")[0]
+    digest = parse_text(head + "\n".join([entries[0], no_details, *many_without, truncated]), "today.md")
+    assert len(digest.papers) == 13
+    cut_off = digest.papers[12]
+    assert cut_off.motivation and cut_off.method is None and cut_off.abstract is None
+    assert digest.papers[1].tldr and digest.papers[1].abstract is None
+    assert len(digest.warnings) == 2
+    assert digest.warnings[0].startswith(f"1 entry is cut off (the details block never closes): {cut_off.id}")
+    assert digest.warnings[1].startswith("12 entries have no abstract: 2601.10835,") and "and 7 more" in digest.warnings[1]
+
+
+def test_size_limits_cut_with_a_warning_and_stay_fast():
+    long_title = "[" * (TITLE_LIMIT + 50)
+    huge = "word " * (10_000_000 // 5)
+    text = (
+        f"### [1] [{long_title}](https://arxiv.org/abs/2601.00001)\nAbstract: a\n\n"
+        f"### [2] [B](https://arxiv.org/abs/2601.00002)\n<details>\nAbstract: {huge}\n</details>\n"
+    )
+    start = time.perf_counter()
+    digest = parse_text(text, "x.md")
+    assert time.perf_counter() - start < 2
+    first, second = digest.papers
+    assert first.title == "[" * TITLE_LIMIT + "…"
+    assert len(second.abstract) <= FIELD_LIMIT + 1
+    assert digest.warnings == [
+        "1 title longer than 1,000 characters cut: 2601.00001",
+        "1 field longer than 100,000 characters cut: 2601.00002 Abstract",
+    ]
+
+
+def test_invalid_utf8_is_replaced_with_a_warning():
+    data = "### [1] [Caf\u00e9](https://arxiv.org/abs/2601.00001)\nAbstract: a\n".encode().replace(b"\xc3\xa9", b"\xe9")
+    digest = parse_bytes(data, "x.md")
+    assert digest.papers[0].title == "Caf\ufffd"
+    assert digest.warnings == ["The file is not valid UTF-8: undecodable bytes are shown as \ufffd"]
+
+
+def test_control_characters_are_made_visible():
+    digest = parse_text("### [1] [A\x1b[31mB](https://arxiv.org/abs/2601.00001)\nAbstract: x\x07y\n", "x.md")
+    assert digest.papers[0].title == "A\u241b[31mB" and digest.papers[0].abstract == "x\u2407y"
+
+
+def test_iter_parse_yields_the_growing_digest():
+    text = TODAY.read_text("utf-8")
+    yielded = [(digest, len(digest.entries)) for digest in iter_parse(text, "today.md", batch=50)]
+    assert [count for _, count in yielded] == [50, 100, 128]
+    assert all(digest is yielded[0][0] for digest, _ in yielded)
+    assert yielded[-1][0].entries == parse_text(text, "today.md").entries
+
+
+def test_dump_lines_keys_order_and_nulls():
+    digest = parse_text(TODAY.read_text("utf-8"), "today.md")
+    lines = list(dump_lines(digest))
+    assert len(lines) == 128
+    row = json.loads(lines[0])
+    assert list(row) == [
+        "id", "version", "title", "url", "authors", "category", "section",
+        "tldr", "motivation", "method", "result", "conclusion", "abstract", "extra",
+    ]
+    assert row["version"] is None and row["section"] == "cs.CV" and row["extra"] == {}
+    assert '"version": null' in lines[0] and "ICONIC-444是" in lines[0]  # ensure_ascii=False
+    assert all("\n" not in line for line in lines)
+
+
+# --- load and its errors ---------------------------------------------------------------------
+
+
+def test_load_a_directory_opens_the_newest_digest(tmp_path):
+    assert find_digest(CORPUS).name == DW + "2026-06-02.md"
+    assert len(load(CORPUS).papers) == 532
+    for name in ("d_2026-05-21.jsonl", "d_2026-05-21_AI_enhanced.jsonl", "d_2026-05-21.md", "d_2026-05-20.md", "README.md"):
+        (tmp_path / name).write_text("x")
+    assert find_digest(tmp_path).name == "d_2026-05-21.md"
+
+
+def test_find_digest_falls_back_to_mtime(tmp_path):
+    for age, name in enumerate(["new.md", "old.md"]):
+        path = tmp_path / name
+        path.write_text("x")
+        os.utime(path, (1_000_000 - age, 1_000_000 - age))
+    assert find_digest(tmp_path).name == "new.md"
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda tmp: tmp / "missing.md", "no such file or directory"),
+        (lambda tmp: write(tmp / "notes.txt", b"hi").parent, "no digest (*.md or *.jsonl) in this directory"),
+        (lambda tmp: write(tmp / "README.md", (CORPUS / "README.md").read_bytes()), "is not a digest (no papers found)"),
+        (lambda tmp: write(tmp / "empty.md", b""), "empty.md is empty"),
+        (lambda tmp: write(tmp / "blank.md", b"\n \n"), "blank.md is empty"),
+        (lambda tmp: write(tmp / "image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50), "is not a digest (binary file)"),
+        (lambda tmp: write(tmp / "noise.md", bytes(range(1, 256)) * 40), "is not a digest (binary file)"),
+        (lambda tmp: write(tmp / "data.jsonl", b'{"a": 1}\n{"b": 2}\n'), "is not a digest (no papers found)"),
+    ],
+)
+def test_load_errors(tmp_path, setup, message):
+    with pytest.raises(DigestError, match=re.escape(message)) as raised:
+        load(setup(tmp_path))
+    assert "\n" not in str(raised.value)
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("function", [load, preflight, iter_stream])
+def test_never_blocks_on_a_fifo(tmp_path, function):
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    outcome = []
+    worker = threading.Thread(target=lambda: outcome.append(catch(function, fifo)), daemon=True)
+    worker.start()
+    worker.join(5)
+    assert not worker.is_alive(), "blocked on a FIFO"
+    assert "is not a regular file" in outcome[0]
+
+
+def test_preflight_checks_without_parsing(tmp_path):
+    assert preflight(TODAY) == TODAY.stat().st_size
+    assert preflight(CORPUS) == (CORPUS / (DW + "2026-06-02.md")).stat().st_size
+    assert preflight(write(tmp_path / "notes.md", b"not a digest, but text")) == 22
+    assert catch(preflight, write(tmp_path / "image.md", b"\x89PNG\x00" * 10)).endswith("is not a digest (binary file)")
+    assert catch(preflight, tmp_path / "missing.md").endswith("no such file or directory")
+
+
+def test_iter_stream_reads_and_yields_batches(tmp_path):
+    counts = [len(digest.entries) for digest in iter_stream(TODAY, batch=60)]
+    assert counts == [60, 120, 128]
+    latin1 = write(tmp_path / "x.md", "### [1] [Caf\u00e9](https://arxiv.org/abs/2601.00001)\nAbstract: a\n".encode("latin-1"))
+    assert list(iter_stream(latin1))[-1].warnings[0].startswith("The file is not valid UTF-8")
+    assert catch(lambda path: list(iter_stream(path)), write(tmp_path / "r.md", b"# Notes\n\nJust prose.\n")).endswith(
+        "r.md is not a digest (no papers found)"
+    )
+
+
+def catch(function, *args) -> str:
+    try:
+        function(*args)
+    except DigestError as error:
+        return str(error)
+    return "no error"
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [(FileNotFoundError, "the file vanished before it could be read"), (PermissionError, "permission denied")],
+)
+def test_load_open_failures(monkeypatch, error, message):
+    """Races and permissions root cannot reproduce: the open itself fails after the stat."""
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(os, "open", fail)
+    assert catch(load, TODAY).endswith(message)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_load_unreadable_file(tmp_path):
+    path = write(tmp_path / "locked.md", TODAY.read_bytes())
+    path.chmod(0)
+    assert catch(load, path).endswith("permission denied")
