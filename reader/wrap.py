@@ -1,0 +1,74 @@
+"""Line breaking that suits mixed Chinese/Japanese/Korean and Latin text.
+
+Textual breaks lines only at spaces, so a label such as ``TL;DR:`` is left alone on its
+line and a long CJK run is folded at the edge mid-word. Here a line may break at a
+space or between two wide (CJK) characters, never before closing punctuation such as
+``，`` or ``)`` and never after an opening one; a run with no break opportunity that is
+wider than the line is folded. Widths are terminal cells, so CJK characters count two.
+"""
+
+from __future__ import annotations
+
+from rich.cells import get_character_cell_size
+from rich.text import Text
+
+_NO_LINE_START = set("，。、；：！？）」』】》〉〕］｝…‥・ー々〜～,.;:!?)]}%'\"’”·")
+_NO_LINE_END = set("（「『【《〈〔［｛([{‘“")
+
+
+def _can_break(before: str, after: str, before_wide: bool, after_wide: bool) -> bool:
+    """Whether a line may end between ``before`` and ``after``."""
+    if after == " ":
+        return False
+    if before == " ":
+        return True
+    if not (before_wide or after_wide):
+        return False
+    return after not in _NO_LINE_START and before not in _NO_LINE_END
+
+
+def break_offsets(text: str, width: int) -> list[int]:
+    """The offsets at which lines after the first start, so that each line fits ``width`` cells.
+
+    Spaces at the end of a line may overflow (they are trimmed when shown).
+    """
+    if width <= 0 or not text:
+        return []
+    offsets: list[int] = []
+    line_start = 0
+    line_width = 0
+    opportunity = -1
+    previous = ""
+    previous_wide = False
+    for index, char in enumerate(text):
+        char_width = get_character_cell_size(char)
+        wide = char_width == 2
+        if index > line_start and _can_break(previous, char, previous_wide, wide):
+            opportunity = index
+        if char != " " and line_width + char_width > width and index > line_start:
+            new_start = opportunity if opportunity > line_start else index
+            offsets.append(new_start)
+            line_width = sum(get_character_cell_size(c) for c in text[new_start:index])
+            line_start = new_start
+            opportunity = -1
+        line_width += char_width
+        previous, previous_wide = char, wide
+    return offsets
+
+
+def wrap(text: Text, width: int) -> list[Text]:
+    """Wrap one paragraph of styled text into lines of at most ``width`` cells.
+
+    Leading spaces of continuation lines and trailing spaces of every line are dropped,
+    so a break at a space never shows as a gap.
+    """
+    lines = text.divide(break_offsets(text.plain, width)) if text.plain else [text]
+    result = []
+    for number, line in enumerate(lines):
+        line.rstrip()
+        if number:
+            stripped = len(line.plain) - len(line.plain.lstrip(" "))
+            if stripped:
+                line = line[stripped:]
+        result.append(line)
+    return result
