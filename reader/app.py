@@ -1,0 +1,475 @@
+"""The Textual app: three panes over one digest, and every key binding in one table.
+
+The app wires core modules (parse, store, view, search, export) to the widgets: it owns
+the reading state (which section, which filters, which view) and turns widget messages
+into calls on the core. Widgets only draw and report.
+"""
+
+from __future__ import annotations
+
+import signal
+import webbrowser
+from dataclasses import replace
+from importlib.resources import files
+from pathlib import Path
+from typing import Callable, ClassVar, Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, OptionList
+
+from reader.config import Config
+from reader.digest import Digest, Paper
+from reader.sanitize import is_safe_url
+from reader.store import MarkStore
+from reader.view import ALL, STARRED, Filters, Library
+from reader.widgets.digest_header import DigestHeader
+from reader.widgets.paper_detail import DetailOptions, PaperDetail
+from reader.widgets.paper_list import PaperList, RowInfo
+from reader.widgets.section_list import SectionList
+
+STYLES = files("reader.styles").joinpath("reader.tcss")
+
+MAIN_SCREEN_ACTIONS = frozenset(
+    {
+        "move", "edge", "focus_pane", "section", "page", "toggle_view", "open_link",
+        "copy_link", "star", "toggle_read", "unread_only", "next_unread", "mark_all_read",
+        "undo", "show_help",
+    }
+)
+"""Actions that act on the three panes, and so are off while a dialog is open."""
+
+
+class DigestReader(App[int]):
+    """Read a day of arXiv papers from the keyboard."""
+
+    CSS_PATH = str(STYLES)
+    TITLE = "digest-reader"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "move(1)", "Down", id="down", show=False),
+        Binding("k,up", "move(-1)", "Up", id="up", show=False),
+        Binding("g,home", "edge(0)", "First", id="first", show=False),
+        Binding("G,end", "edge(1)", "Last", id="last", show=False),
+        Binding("tab", "focus_pane(1)", "Next pane", id="next-pane", show=False, priority=True),
+        Binding("shift+tab", "focus_pane(-1)", "Previous pane", id="previous-pane", show=False, priority=True),
+        Binding("l,right", "section(1)", "Next section", id="next-section", show=False),
+        Binding("h,left", "section(-1)", "Previous section", id="previous-section", show=False),
+        Binding("space,pagedown", "page(1)", "Page down", id="page-down", show=False),
+        Binding("b,pageup", "page(-1)", "Page up", id="page-up", show=False),
+        Binding("t", "toggle_view", "Summary/Abstract", id="toggle-view"),
+        Binding("s", "star", "Star", id="star"),
+        Binding("r", "toggle_read", "Read", id="toggle-read"),
+        Binding("u", "unread_only", "Unread only", id="unread-only"),
+        Binding("n", "next_unread(1)", "Next unread", id="next-unread"),
+        Binding("N", "next_unread(-1)", "Previous unread", id="previous-unread", show=False),
+        Binding("A", "mark_all_read", "All read", id="mark-all-read", show=False),
+        Binding("U", "undo", "Undo all read", id="undo", show=False),
+        Binding("o", "open_link", "Open", id="open"),
+        Binding("y", "copy_link", "Copy link", id="copy-link", show=False),
+        Binding("question_mark", "show_help", "Help", id="help", key_display="?"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("ctrl+c", "quit", "Quit", id="interrupt", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        store: MarkStore,
+        config: Config,
+        digest: Digest | None = None,
+        path: Path | None = None,
+        sample: bool = False,
+        config_path: Path | None = None,
+        open_url: Callable[[str], object] = webbrowser.open,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config
+        self.path = path
+        self.sample = sample
+        self.config_path = config_path
+        self.open_url = open_url
+        self.library = Library(digest or Digest(name=path.name if path else "digest"))
+        self.loading = digest is None and path is not None
+        self.section_key = ALL
+        self.filters = Filters()
+        self.view = str(store.get_setting("detail_view", "summary"))
+        self._read_timer: Timer | None = None
+        self._undo_ids: list[str] = []
+
+    # -- layout -----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield DigestHeader(id="header")
+        with Horizontal(id="panes"):
+            yield SectionList(id="sections")
+            with Vertical(id="reading"):
+                yield PaperList(self._row_info, id="papers")
+                yield PaperDetail(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, self._on_signal)
+        self.paper_list.focus()
+        self._refresh_all()
+        for notice in self.store.notices:
+            self.notify(notice, title="Marks", severity="warning", timeout=10, markup=False)
+        if self.loading:
+            self._load_digest()
+        else:
+            self._announce_warnings()
+        self.set_interval(2.0, self._pick_up_other_instances)
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    @property
+    def detail(self) -> PaperDetail:
+        return self.query_one(PaperDetail)
+
+    @property
+    def sections(self) -> SectionList:
+        return self.query_one(SectionList)
+
+    @property
+    def digest(self) -> Digest:
+        return self.library.digest
+
+    # -- loading ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load_digest(self) -> None:
+        """Parse off the UI thread, showing the first batch as soon as it is ready."""
+        from reader.parse import DigestError, iter_stream
+
+        assert self.path is not None
+        try:
+            for digest in iter_stream(self.path):
+                snapshot = Digest(
+                    name=digest.name,
+                    date=digest.date,
+                    sections=[replace(section, papers=list(section.papers)) for section in digest.sections],
+                    papers=list(digest.papers),
+                    entries=[],
+                    warnings=list(digest.warnings),
+                )
+                self.call_from_thread(self._digest_loaded, snapshot)
+        except DigestError as error:
+            self.call_from_thread(self.notify, str(error), title="Cannot read digest", severity="error", markup=False)
+        finally:
+            self.call_from_thread(self._loading_done)
+
+    def _digest_loaded(self, digest: Digest) -> None:
+        self.library = Library(digest)
+        self._refresh_all()
+
+    def _loading_done(self) -> None:
+        self.loading = False
+        self._refresh_header()
+        self._announce_warnings()
+
+    def _announce_warnings(self) -> None:
+        """Show parser warnings once, as one notification rather than a wall of text."""
+        warnings = self.digest.warnings
+        if not warnings:
+            return
+        shown = "\n".join(warnings[:3])
+        if len(warnings) > 3:
+            shown += f"\n… and {len(warnings) - 3} more (digest-reader --dump shows them all)"
+        self.notify(shown, title="Digest warnings", severity="warning", timeout=8, markup=False)
+
+    # -- drawing ----------------------------------------------------------------
+
+    def _row_info(self, paper: Paper) -> RowInfo:
+        return RowInfo(
+            title=paper.title,
+            read=self.store.is_read(paper.id),
+            starred=self.store.is_starred(paper.id),
+        )
+
+    def _starred_papers(self) -> list[Paper]:
+        return [star.paper for star in self.store.stars()]
+
+    def _is_interesting(self, paper: Paper) -> bool:
+        return False
+
+    def _visible(self) -> list[Paper]:
+        return self.library.visible(
+            self.section_key,
+            self.filters,
+            is_read=self.store.is_read,
+            is_interesting=self._is_interesting,
+            starred=self._starred_papers(),
+        )
+
+    def _refresh_all(self, keep: str | None = None) -> None:
+        """Redraw sidebar, list and header after the digest, filters or marks changed."""
+        self._refresh_sidebar()
+        current = self.paper_list.current
+        papers = self._visible()
+        self.paper_list.empty_message = self._empty_message()
+        self.paper_list.show(papers, keep=keep or (current.id if current else None))
+        self._refresh_header()
+
+    def _refresh_sidebar(self) -> None:
+        counts = self.library.counts(
+            is_read=self.store.is_read,
+            is_interesting=self._is_interesting,
+            starred=self._starred_papers(),
+        )
+        self.sections.show_entries(counts, self.section_key)
+
+    def _refresh_header(self) -> None:
+        digest = self.digest
+        name = digest.name + (" (bundled sample)" if self.sample else "")
+        total = len(digest.papers)
+        unread = sum(1 for paper in digest.papers if not self.store.is_read(paper.id))
+        parts = [f"{total} papers", f"{unread} unread", f"{len(digest.sections)} sections"]
+        if self.loading:
+            parts.append("loading…")
+        shown = len(self.paper_list.papers)
+        if self.filters != Filters() or self.section_key != ALL:
+            parts.append(f"{shown} shown")
+        self.query_one(DigestHeader).show(name, "  ·  ".join(parts))
+
+    def _empty_message(self) -> str:
+        if self.loading:
+            return "Loading…"
+        if not self.digest.papers and self.section_key != STARRED:
+            return "This digest has no papers (an empty day)."
+        if self.section_key == STARRED and not self.store.stars():
+            return "Nothing starred yet: press s on a paper to star it."
+        return "No papers match (u shows read papers again)." if self.filters.unread_only else "No papers."
+
+    def _show_detail(self, keep_scroll: bool = False) -> None:
+        paper = self.paper_list.current
+        options = DetailOptions(
+            view=self.view,
+            starred=bool(paper and self.store.is_starred(paper.id)),
+            read=bool(paper and self.store.is_read(paper.id)),
+        )
+        self.detail.show_paper(paper, options, keep_scroll=keep_scroll)
+
+    # -- messages from widgets ----------------------------------------------------
+
+    @on(PaperList.Highlighted)
+    def _paper_highlighted(self, message: PaperList.Highlighted) -> None:
+        self._show_detail()
+        self._schedule_auto_read(message.paper)
+
+    @on(PaperList.Chosen)
+    def _paper_chosen(self, message: PaperList.Chosen) -> None:
+        self.detail.focus()
+
+    @on(OptionList.OptionHighlighted, "#sections")
+    def _section_highlighted(self, message: OptionList.OptionHighlighted) -> None:
+        key = self.sections.current_key
+        if key is not None and key != self.section_key:
+            self.section_key = key
+            self.paper_list.show(self._visible())
+            self.paper_list.empty_message = self._empty_message()
+            self._refresh_header()
+
+    @on(OptionList.OptionSelected, "#sections")
+    def _section_selected(self, message: OptionList.OptionSelected) -> None:
+        self.paper_list.focus()
+
+    # -- marks ------------------------------------------------------------------
+
+    def _schedule_auto_read(self, paper: Paper | None) -> None:
+        """Mark a paper read once it has been shown for ``mark_read_delay`` seconds (auto mode)."""
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        if paper is None or self.config.mark_read != "auto" or self.store.is_read(paper.id):
+            return
+        self._read_timer = self.set_timer(self.config.mark_read_delay, lambda: self._auto_read(paper))
+
+    def _auto_read(self, paper: Paper) -> None:
+        if self.paper_list.current is paper and not self.store.is_read(paper.id):
+            self.store.set_read(paper.id, True)
+            self._marks_changed()
+
+    def _marks_changed(self, keep_scroll: bool = True) -> None:
+        """Redraw what shows marks; the store saves in the background."""
+        self._refresh_sidebar()
+        self.paper_list.refresh()
+        self._refresh_header()
+        self._show_detail(keep_scroll=keep_scroll)
+
+    # -- actions ----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Pane actions are off while a dialog or the help screen is open."""
+        if action in MAIN_SCREEN_ACTIONS and self.screen is not self.screen_stack[0]:
+            return False
+        return True
+
+    def action_move(self, delta: int) -> None:
+        focused = self.focused
+        if focused is self.sections:
+            self.action_section(delta)
+        elif focused is self.detail:
+            self.detail.scroll_relative(y=delta, animate=False)
+        else:
+            self.paper_list.move_by(delta)
+
+    def action_edge(self, last: int) -> None:
+        focused = self.focused
+        if focused is self.detail:
+            self.detail.scroll_end(animate=False) if last else self.detail.scroll_home(animate=False)
+        elif focused is self.sections:
+            self.sections.highlighted = len(self.sections.entries) - 1 if last else 0
+        else:
+            self.paper_list.move_to(len(self.paper_list.papers) - 1 if last else 0)
+
+    def action_focus_pane(self, direction: int) -> None:
+        panes = [self.sections, self.paper_list, self.detail]
+        index = panes.index(self.focused) if self.focused in panes else 1
+        panes[(index + direction) % len(panes)].focus()
+
+    def action_section(self, delta: int) -> None:
+        count = len(self.sections.entries)
+        if count:
+            current = self.sections.highlighted or 0
+            self.sections.highlighted = max(0, min(count - 1, current + delta))
+
+    def action_page(self, direction: int) -> None:
+        self.detail.page(direction)
+
+    def action_toggle_view(self) -> None:
+        self.view = "abstract" if self.view == "summary" else "summary"
+        self.store.set_setting("detail_view", self.view)
+        self._show_detail()
+
+    def _current_url(self) -> str | None:
+        paper = self.paper_list.current
+        if paper is None:
+            return None
+        if not is_safe_url(paper.url):
+            self.notify("This paper has no http(s) link; nothing was opened or copied.", severity="warning")
+            return None
+        return paper.url
+
+    def action_open_link(self) -> None:
+        if url := self._current_url():
+            self._open_in_browser(url)
+            self.notify(f"Opening {url}", markup=False)
+
+    @work(thread=True, group="browser")
+    def _open_in_browser(self, url: str) -> None:
+        """Browsers can take seconds to start: never on the UI thread."""
+        self.open_url(url)
+
+    def action_copy_link(self) -> None:
+        if url := self._current_url():
+            self.copy_to_clipboard(url)
+            self.notify(f"Copied {url}", markup=False)
+
+    def action_star(self) -> None:
+        paper = self.paper_list.current
+        if paper is None:
+            return
+        starred = self.store.toggle_star(paper, self.digest.date or self.digest.name)
+        self.notify(("Starred: " if starred else "Unstarred: ") + paper.title, markup=False, timeout=2)
+        if self.section_key == STARRED:
+            self.paper_list.show(self._visible(), keep=paper.id)
+        self._marks_changed()
+
+    def action_toggle_read(self) -> None:
+        paper = self.paper_list.current
+        if paper is None:
+            return
+        if self._read_timer is not None:
+            self._read_timer.stop()
+        self.store.toggle_read(paper.id)
+        self._marks_changed()
+
+    def action_unread_only(self) -> None:
+        self.filters = replace(self.filters, unread_only=not self.filters.unread_only)
+        self._refresh_all()
+        self.notify("Showing unread papers only" if self.filters.unread_only else "Showing all papers", timeout=2)
+
+    def action_next_unread(self, direction: int) -> None:
+        """Jump to the next unread paper in this list, then on into the next sections."""
+        papers = self.paper_list.papers
+        start = self.paper_list.cursor
+        order = range(start + 1, len(papers)) if direction > 0 else range(start - 1, -1, -1)
+        for index in order:
+            if not self.store.is_read(papers[index].id):
+                self.paper_list.move_to(index)
+                return
+        keys = [entry.key for entry in self.sections.entries if entry.key not in (ALL, STARRED)]
+        if self.section_key in keys:
+            position = keys.index(self.section_key)
+            later = keys[position + 1 :] if direction > 0 else list(reversed(keys[:position]))
+            for key in later:
+                candidates = self.library.visible(
+                    key, self.filters, is_read=self.store.is_read, is_interesting=self._is_interesting
+                )
+                unread = [paper for paper in candidates if not self.store.is_read(paper.id)]
+                if unread:
+                    target = unread[0] if direction > 0 else unread[-1]
+                    self.section_key = key
+                    self._refresh_all(keep=target.id)
+                    return
+        self.notify("No more unread papers" + (" below." if direction > 0 else " above."), timeout=2)
+
+    def action_mark_all_read(self) -> None:
+        papers = self.paper_list.papers
+        self._undo_ids = self.store.mark_read_many(paper.id for paper in papers)
+        self._marks_changed()
+        if self._undo_ids:
+            self.notify(f"Marked {len(self._undo_ids)} papers read. Press U to undo.", timeout=8)
+
+    def action_undo(self) -> None:
+        if not self._undo_ids:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        self.store.mark_unread_many(self._undo_ids)
+        self.notify(f"{len(self._undo_ids)} papers are unread again.", timeout=3)
+        self._undo_ids = []
+        self._marks_changed()
+
+    def action_show_help(self) -> None:
+        from reader.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.BINDINGS))
+
+    async def action_quit(self) -> None:
+        self.store.flush()
+        self.exit(0)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette offers every key of the table, described as in the footer."""
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            if binding.id in ("interrupt", "quit"):
+                continue
+            keys = binding.key_display or binding.key.split(",")[0]
+            yield SystemCommand(
+                binding.description,
+                f"{keys}: {binding.id}",
+                lambda action=binding.action: self.run_action(action),
+            )
+
+    # -- outside events ---------------------------------------------------------
+
+    def _pick_up_other_instances(self) -> None:
+        """Another instance (or a sync tool) may have saved marks: show them."""
+        if self.store.refresh():
+            self._marks_changed()
+
+    def _on_signal(self, signum: int, frame: object) -> None:
+        """SIGTERM or a closed terminal (SIGHUP): save the marks, then leave cleanly."""
+        self.store.flush()
+        self.call_later(self.exit, 0)

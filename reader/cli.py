@@ -1,0 +1,159 @@
+"""The `digest-reader` command: argument parsing and the non-interactive modes.
+
+Nothing here imports Textual until the TUI starts, so `--dump`, `--export` and
+`--paths` stay fast and work without a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import NoReturn
+
+from reader import __version__
+
+SAMPLE = files("reader.sample").joinpath("today.md")
+BACKGROUND_PARSE_BYTES = 4 * 1024 * 1024
+"""Digests larger than this are parsed off the UI thread so the first screen is not kept waiting."""
+
+
+class UsageError(Exception):
+    """A problem the user can fix; printed as one line with exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from reader.export import FORMATS
+
+    parser = argparse.ArgumentParser(
+        prog="digest-reader",
+        description="Read a daily arXiv digest (daily-arXiv-ai-enhanced Markdown or JSON Lines) in the terminal.",
+        epilog="With no PATH the bundled sample digest opens. Keys: press ? in the app.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="a digest file (.md or .jsonl) or a folder of digests (the newest opens)")
+    parser.add_argument("--dump", action="store_true", help="print the parsed papers of PATH as JSON Lines and exit")
+    parser.add_argument("--export", metavar="FORMAT", choices=sorted(FORMATS), help="print the starred papers as FORMAT (%(choices)s) and exit; with PATHs, only those digests' papers")
+    parser.add_argument("-o", "--output", metavar="FILE", help="with --export: write FILE instead of stdout")
+    parser.add_argument("--state", metavar="FILE", help="the marks file (default: see --paths; env DIGEST_READER_STATE)")
+    parser.add_argument("--config", metavar="FILE", help="the config file (default: config.toml beside the state; env DIGEST_READER_CONFIG)")
+    parser.add_argument("--paths", dest="show_paths", action="store_true", help="print where the state and the config live, and exit")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def fail(message: str) -> NoReturn:
+    """End with the one-line error users and scripts expect, never a traceback."""
+    print(f"digest-reader: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.output and not args.export:
+        parser.error("-o/--output goes with --export")
+    if args.dump and args.export:
+        parser.error("--dump and --export do not go together")
+    try:
+        from reader.config import resolve_paths
+
+        paths = resolve_paths(args.state, args.config)
+        if args.show_paths:
+            print(f"state:  {paths.state}\nconfig: {paths.config}")
+            return 0
+        if args.dump:
+            return dump(args.paths)
+        if args.export:
+            return export(args.export, args.output, args.paths, paths.state)
+        return run_app(args.paths, paths)
+    except UsageError as error:
+        fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+
+
+def dump(targets: list[str]) -> int:
+    """``--dump``: the parsed entries as JSON Lines on stdout, warnings on stderr."""
+    from reader.parse import DigestError, dump_lines, load
+
+    if len(targets) != 1:
+        raise UsageError("--dump takes exactly one PATH")
+    try:
+        digest = load(targets[0])
+    except DigestError as error:
+        raise UsageError(str(error)) from None
+    out = sys.stdout
+    for line in dump_lines(digest):
+        out.write(line + "\n")
+    for warning in digest.warnings:
+        print(f"digest-reader: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int:
+    """``--export``: the starred papers (of the given digests, if any) in ``fmt``."""
+    from reader.export import ExportError, filter_stars, render, write
+    from reader.parse import DigestError, load
+    from reader.store import MarkStore
+
+    store = MarkStore.open(state)
+    stars = store.stars()
+    store.close()
+    if targets:
+        ids: set[str] = set()
+        for target in targets:
+            try:
+                ids.update(paper.id for paper in load(target).papers)
+            except DigestError as error:
+                raise UsageError(str(error)) from None
+        stars = filter_stars(stars, ids)
+    text = render(stars, fmt)
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        write(text, Path(output).expanduser())
+    except ExportError as error:
+        raise UsageError(str(error)) from None
+    print(f"digest-reader: exported {len(stars)} papers to {output}", file=sys.stderr)
+    return 0
+
+
+def run_app(targets: list[str], paths) -> int:
+    """Check the digest before the terminal is taken over, then start the TUI."""
+    from reader.config import ConfigError, load_config
+    from reader.parse import DigestError, find_digest, load, preflight
+
+    if len(targets) > 1:
+        raise UsageError("open one digest at a time (several PATHs go with --export)")
+    sample = not targets
+    try:
+        if sample:
+            with as_file(SAMPLE) as sample_path:
+                digest, path = load(sample_path), None
+        else:
+            path = Path(targets[0]).expanduser()
+            if path.is_dir():
+                path = find_digest(path)
+            if preflight(path) > BACKGROUND_PARSE_BYTES:
+                digest = None
+            else:
+                digest = load(path)
+    except DigestError as error:
+        raise UsageError(str(error)) from None
+    try:
+        config = load_config(paths.config)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+
+    from reader.app import DigestReader
+    from reader.store import MarkStore
+
+    store = MarkStore.open(paths.state)
+    try:
+        app = DigestReader(store=store, config=config, digest=digest, path=path, sample=sample, config_path=paths.config)
+        result = app.run()
+    finally:
+        store.close()
+    return result or 0

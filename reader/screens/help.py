@@ -1,0 +1,47 @@
+"""The `?` screen: every key of the app's binding table with its description."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def describe_keys(key: str, display: str | None) -> str:
+    """``j,down`` -> ``j / ↓``: how a binding's keys read in the help table."""
+    if display:
+        return display
+    names = {"down": "↓", "up": "↑", "left": "←", "right": "→", "question_mark": "?", "space": "space"}
+    return " / ".join(names.get(part, part) for part in key.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the same bindings the footer and the command palette use."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="close-help"),
+    ]
+
+    def __init__(self, bindings: Iterable[BindingType]) -> None:
+        super().__init__()
+        self._table = [binding for binding in bindings if isinstance(binding, Binding)]
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for binding in self._table:
+            table.add_row(Text(describe_keys(binding.key, binding.key_display)), Text(binding.description))
+        with VerticalScroll(id="help-body"):
+            yield Static(Text("Keys", style="bold"), id="help-title")
+            yield Static(table)
+            yield Static(Text("Ctrl+P opens the command palette with the same actions. Esc closes this help.", style="dim"))
+
+    def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

@@ -1,0 +1,95 @@
+"""Which papers the list shows, and the sidebar's counts: the reading rules, free of any UI.
+
+The app asks a :class:`Library` for the papers of a sidebar entry under the current
+filters; everything here is plain data so it is tested without a terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from reader.digest import Digest, Paper
+
+ALL = "\x00all"
+"""Sidebar key of every paper of the digest (a NUL never occurs in a section name)."""
+STARRED = "\x00starred"
+"""Sidebar key of the starred papers, from the store's snapshots."""
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What narrows the list besides the sidebar entry."""
+
+    unread_only: bool = False
+    interests_only: bool = False
+    matching: Callable[[list[Paper]], list[Paper]] | None = None
+    """The search filter: keeps the papers that match the query, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A sidebar line: key, label and counts."""
+
+    key: str
+    label: str
+    total: int
+    unread: int
+    interesting: int
+
+
+class Library:
+    """A digest indexed by sidebar entry."""
+
+    def __init__(self, digest: Digest) -> None:
+        self.digest = digest
+        self._by_key: dict[str, list[Paper]] = {ALL: digest.papers}
+        for section in digest.sections:
+            self._by_key.setdefault(section.name, []).extend(section.papers)
+
+    @property
+    def keys(self) -> list[str]:
+        """Sidebar keys in order: All, each section in file order, Starred."""
+        return [*self._by_key, STARRED]
+
+    def papers(self, key: str, starred: Iterable[Paper] = ()) -> list[Paper]:
+        """The papers of a sidebar entry before filters (Starred comes from the store)."""
+        if key == STARRED:
+            return list(starred)
+        return self._by_key.get(key, [])
+
+    def visible(
+        self,
+        key: str,
+        filters: Filters,
+        *,
+        is_read: Callable[[str], bool],
+        is_interesting: Callable[[Paper], bool],
+        starred: Iterable[Paper] = (),
+    ) -> list[Paper]:
+        """The papers the list shows for ``key`` under ``filters``, in digest order."""
+        papers = self.papers(key, starred)
+        if filters.unread_only:
+            papers = [paper for paper in papers if not is_read(paper.id)]
+        if filters.interests_only:
+            papers = [paper for paper in papers if is_interesting(paper)]
+        if filters.matching is not None:
+            papers = filters.matching(papers)
+        return papers
+
+    def counts(
+        self,
+        *,
+        is_read: Callable[[str], bool],
+        is_interesting: Callable[[Paper], bool],
+        starred: list[Paper],
+    ) -> list[Count]:
+        """One line per sidebar entry with its total, unread and interesting counts."""
+        lines = []
+        for key in self.keys:
+            papers = self.papers(key, starred)
+            label = {ALL: "All", STARRED: "Starred"}.get(key, key)
+            unread = sum(1 for paper in papers if not is_read(paper.id))
+            interesting = sum(1 for paper in papers if is_interesting(paper))
+            lines.append(Count(key, label, len(papers), unread, interesting))
+        return lines

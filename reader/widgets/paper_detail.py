@@ -1,0 +1,160 @@
+"""The detail pane: one paper's title, authors, ids and its summary or abstract.
+
+Drawn with the line API over text wrapped by :mod:`reader.wrap`, so Chinese, Japanese
+and Korean paragraphs fill the pane to its edge, and a 100,000-character abstract
+costs only the lines on screen. All digest text enters as plain ``Text``, never markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from rich.text import Text
+from textual import events
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.digest import Paper
+from reader.wrap import wrap
+
+SUMMARY_LABELS = (
+    ("tldr", "TL;DR"),
+    ("motivation", "Motivation"),
+    ("method", "Method"),
+    ("result", "Result"),
+    ("conclusion", "Conclusion"),
+)
+
+Spans = Callable[[str], list[tuple[int, int]]]
+
+
+@dataclass(frozen=True, slots=True)
+class DetailOptions:
+    """How to present a paper: which view, how to show math, what to highlight."""
+
+    view: str = "summary"
+    """``summary`` or ``abstract``."""
+    math: Callable[[str], str] = str
+    """Turns LaTeX into what is shown (identity for raw LaTeX)."""
+    highlight: Spans | None = None
+    """Spans of a text to mark as search matches."""
+    interest: Spans | None = None
+    """Spans of a text to mark as matching the user's interests."""
+    starred: bool = False
+    read: bool = False
+
+
+class PaperDetail(ScrollView, can_focus=True, inherit_bindings=False):
+    """A scrollable, wrapped view of one paper."""
+
+    COMPONENT_CLASSES = {
+        "paper-detail--title",
+        "paper-detail--authors",
+        "paper-detail--meta",
+        "paper-detail--label",
+        "paper-detail--tab",
+        "paper-detail--tab-active",
+        "paper-detail--note",
+        "paper-detail--match",
+        "paper-detail--interest",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._blocks: list[Text] = []
+        self._lines: list[Text] = []
+        self._wrapped_width = -1
+        self.paper: Paper | None = None
+
+    def show_paper(self, paper: Paper | None, options: DetailOptions, *, keep_scroll: bool = False) -> None:
+        """Show ``paper`` (or an empty pane) as ``options`` say."""
+        self.paper = paper
+        self._blocks = self._compose_blocks(paper, options) if paper else []
+        self._wrapped_width = -1
+        self._rewrap()
+        if not keep_scroll:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def _compose_blocks(self, paper: Paper, options: DetailOptions) -> list[Text]:
+        style = self.get_component_rich_style
+
+        def marked(text: str, base: str = "") -> Text:
+            result = Text(text, style=base)
+            for spans, component in ((options.interest, "paper-detail--interest"), (options.highlight, "paper-detail--match")):
+                if spans:
+                    for start, end in spans(text):
+                        result.stylize(style(component), start, end)
+            return result
+
+        def labelled(label: str, body: str) -> list[Text]:
+            paragraphs = [part for part in body.split("\n") if part.strip()]
+            first = Text()
+            first.append(f"{label}: ", style=style("paper-detail--label"))
+            first.append_text(marked(options.math(paragraphs[0]) if paragraphs else ""))
+            return [first, *(marked(options.math(part)) for part in paragraphs[1:]), Text()]
+
+        blocks = [marked(options.math(paper.title), style("paper-detail--title"))]
+        if paper.authors:
+            blocks.append(marked(", ".join(paper.authors), style("paper-detail--authors")))
+        meta = f"arXiv:{paper.id}{paper.version or ''}"
+        if paper.category:
+            meta += f"  ·  {paper.category}"
+        marks = [mark for mark, on in (("★ starred", options.starred), ("read", options.read)) if on]
+        if marks:
+            meta += "  ·  " + "  ".join(marks)
+        blocks += [Text(meta, style=style("paper-detail--meta")), Text()]
+
+        has_summary = paper.has_summary or bool(paper.extra)
+        showing_summary = options.view == "summary" and has_summary
+        tabs = Text()
+        for name, label in (("summary", " Summary "), ("abstract", " Abstract ")):
+            active = name == ("summary" if showing_summary else "abstract")
+            tabs.append(label, style("paper-detail--tab-active" if active else "paper-detail--tab"))
+            tabs.append(" ")
+        tabs.append("  t switches", style("paper-detail--note"))
+        blocks += [tabs, Text()]
+
+        if showing_summary:
+            for name, label in SUMMARY_LABELS:
+                if value := getattr(paper, name):
+                    blocks += labelled(label, value)
+            for label, value in paper.extra:
+                blocks += labelled(label, value)
+            return blocks
+        if options.view == "summary":
+            blocks += [Text("This digest has no summary for this paper; showing the abstract.", style=style("paper-detail--note")), Text()]
+        if paper.abstract:
+            blocks += labelled("Abstract", paper.abstract)
+        else:
+            blocks.append(Text("This digest has no abstract for this paper.", style=style("paper-detail--note")))
+        return blocks
+
+    def _rewrap(self) -> None:
+        width = self.scrollable_content_region.width
+        if width == self._wrapped_width:
+            return
+        self._wrapped_width = width
+        self._lines = [line for block in self._blocks for line in wrap(block, max(width, 1))]
+        self.virtual_size = Size(width, len(self._lines))
+
+    def render_line(self, y: int) -> Strip:
+        self._rewrap()
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_offset.y) + y
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        segments = list(self._lines[index].render(self.app.console))
+        return Strip(segments).adjust_cell_length(width).apply_style(self.rich_style)
+
+    def page(self, direction: int) -> None:
+        """Scroll one screenful down (1) or up (-1)."""
+        if direction > 0:
+            self.scroll_page_down(animate=False)
+        else:
+            self.scroll_page_up(animate=False)
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._rewrap()

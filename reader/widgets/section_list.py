@@ -1,0 +1,49 @@
+"""The sidebar: `All`, each section of the digest, and `Starred`, with their counts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from reader.view import Count
+
+
+class SectionList(OptionList):
+    """Sections with their counts on the same line (``cs.CV  12/35``); markup never applies."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self._entries: list[Count] = []
+
+    @property
+    def entries(self) -> list[Count]:
+        return self._entries
+
+    @property
+    def current_key(self) -> str | None:
+        if self.highlighted is None or not self._entries:
+            return None
+        return self._entries[self.highlighted].key
+
+    def show_entries(self, entries: list[Count], current: str | None) -> None:
+        """Replace the lines, keeping the highlight on ``current`` when it is still there."""
+        if entries == self._entries:
+            return
+        width = max(8, self.scrollable_content_region.width or 22)
+        self._entries = entries
+        self.set_options(Option(self._prompt(entry, width), id=None) for entry in entries)
+        keys = [entry.key for entry in entries]
+        with self.prevent(OptionList.OptionHighlighted):
+            self.highlighted = keys.index(current) if current in keys else 0
+
+    @staticmethod
+    def _prompt(entry: Count, width: int) -> Text:
+        count = f"{entry.unread}/{entry.total}" if entry.unread != entry.total else str(entry.total)
+        if entry.interesting:
+            count = f"◆{entry.interesting} {count}"
+        label = Text(entry.label, no_wrap=True, overflow="ellipsis", end="")
+        label.truncate(max(1, width - len(count) - 1), overflow="ellipsis")
+        label.pad_right(max(1, width - label.cell_len - len(count)))
+        label.append(count, style="dim")
+        return label

@@ -1,0 +1,88 @@
+"""Make the screenshots in this folder: SVGs from the app, and PNGs that show CJK text right.
+
+    pip install -e '.[test,screenshots]'
+    python screenshots/make.py
+
+Textual's SVG export gives each text span a ``textLength`` counted in characters, so
+viewers that honour it squeeze Chinese lines to half their width. The PNGs are drawn by
+cairosvg from a copy of each SVG without those lengths, in Noto Sans Mono CJK (shipped
+by the ``mplfonts`` package), whose CJK glyphs are exactly two cells wide.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+SCENES: list[tuple[str, tuple[int, int], list[str]]] = [
+    ("summary", (120, 36), []),
+    ("abstract", (120, 36), ["t"]),
+    ("small", (80, 24), []),
+    ("marks", (120, 36), ["s", "j", "r", "j", "j", "s", "l"]),
+    ("help", (120, 36), ["question_mark"]),
+]
+"""(file name, terminal size, keys pressed after start) for each screenshot."""
+
+
+def use_cjk_font() -> str:
+    """Point fontconfig at mplfonts' Noto Sans Mono CJK (before cairo loads) and return its family."""
+    import mplfonts
+
+    font_dir = Path(mplfonts.__file__).parent / "fonts"
+    cache = tempfile.mkdtemp(prefix="digest-reader-fonts-")
+    config = Path(cache) / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{font_dir}</dir><cachedir>{cache}</cachedir></fontconfig>"
+    )
+    os.environ["FONTCONFIG_FILE"] = str(config)
+    return "Noto Sans Mono CJK SC"
+
+
+def svg_for_png(svg: str, family: str) -> str:
+    """Drop per-span text lengths and use the CJK monospace font."""
+    svg = re.sub(r'\s(textLength|lengthAdjust)="[^"]*"', "", svg)
+    return re.sub(r"font-family:[^;\"]*", f"font-family: '{family}'", svg)
+
+
+async def capture(name: str, size: tuple[int, int], keys: list[str], state_dir: Path) -> str:
+    from reader.app import DigestReader
+    from reader.config import Config
+    from reader.parse import load
+    from reader.store import MarkStore
+
+    store = MarkStore.open(state_dir / f"{name}.toml")
+    app = DigestReader(store=store, config=Config(mark_read="manual"), digest=load(ROOT / "reader/sample/today.md"), sample=True)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause(0.2)
+        svg = app.export_screenshot(title=f"digest-reader: {name}")
+    store.close()
+    return svg
+
+
+def main() -> None:
+    family = use_cjk_font()
+    import cairosvg
+
+    with tempfile.TemporaryDirectory() as state_dir:
+        for name, size, keys in SCENES:
+            svg = asyncio.run(capture(name, size, keys, Path(state_dir)))
+            (HERE / f"{name}.svg").write_text(svg, encoding="utf-8")
+            cairosvg.svg2png(bytestring=svg_for_png(svg, family).encode(), write_to=str(HERE / f"{name}.png"), output_width=size[0] * 12)
+            print(f"screenshots/{name}.svg and .png")
+
+
+if __name__ == "__main__":
+    main()

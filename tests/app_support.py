@@ -1,0 +1,52 @@
+"""Building the app for Pilot and snapshot tests, always on a throwaway state file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.app import DigestReader
+from reader.config import Config
+from reader.digest import Digest
+from reader.parse import load
+from reader.store import MarkStore
+
+CORPUS = Path(__file__).parent / "corpus"
+TODAY = CORPUS / "today.md"
+
+
+class RecordingOpener:
+    """Stands in for the web browser: remembers what the app asked to open."""
+
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+
+    def __call__(self, url: str) -> bool:
+        self.opened.append(url)
+        return True
+
+
+def make_app(
+    state_dir: Path,
+    digest: Digest | Path = TODAY,
+    *,
+    config: Config | None = None,
+    sample: bool = False,
+) -> DigestReader:
+    """The app over ``digest`` with marks in ``state_dir`` and manual read marking by default."""
+    store = MarkStore.open(state_dir / "state.toml")
+    if isinstance(digest, Path):
+        digest = load(digest)
+    return DigestReader(
+        store=store,
+        config=config or Config(mark_read="manual"),
+        digest=digest,
+        sample=sample,
+        config_path=state_dir / "config.toml",
+        open_url=RecordingOpener(),
+    )
+
+
+def screen_text(app: DigestReader) -> str:
+    """What the terminal shows right now, as plain text lines (styles dropped)."""
+    update = app.screen._compositor.render_full_update()
+    return "\n".join("".join(strip.text for strip in row) for row in update.strips)

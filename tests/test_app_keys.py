@@ -1,0 +1,183 @@
+"""Pilot tests: every key of the reader does what the README says."""
+
+from __future__ import annotations
+
+from reader.config import Config
+from reader.digest import Digest
+from reader.parse import load
+from reader.screens.help import HelpScreen
+from reader.view import ALL
+from reader.widgets.paper_detail import PaperDetail
+from reader.widgets.paper_list import PaperList
+from reader.widgets.section_list import SectionList
+from app_support import CORPUS, TODAY, make_app, screen_text
+
+FIRST_ID = "2601.10802"
+FIRST_TITLE = "ICONIC-444: A 3.1-Million-Image Dataset for OOD Detection Research"
+
+
+async def test_start_focuses_the_list_on_the_first_paper_of_all(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.focused, PaperList)
+        assert app.section_key == ALL
+        assert app.paper_list.current.id == FIRST_ID
+        text = screen_text(app)
+        assert FIRST_TITLE in text
+        assert "TL;DR:" in text
+        assert "128 papers" in text
+
+
+async def test_sidebar_lists_all_then_sections_with_counts(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        labels = [entry.label for entry in app.sections.entries]
+        assert labels == ["All", "cs.CV", "cs.CL", "cs.AI", "cs.LG", "Starred"]
+        text = screen_text(app)
+        assert "cs.CV" in text and "35" in text and "128" in text
+
+
+async def test_j_k_and_arrows_move_the_cursor(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("j", "down")
+        assert app.paper_list.cursor == 2
+        await pilot.press("k")
+        assert app.paper_list.cursor == 1
+        await pilot.press("up", "up")
+        assert app.paper_list.cursor == 0
+        assert app.detail.paper.id == FIRST_ID
+
+
+async def test_g_and_G_go_to_first_and_last(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("G")
+        assert app.paper_list.cursor == 127
+        await pilot.press("j")
+        assert app.paper_list.cursor == 127, "the list must not wrap around"
+        await pilot.press("g")
+        assert app.paper_list.cursor == 0
+
+
+async def test_tab_and_shift_tab_move_focus_between_panes(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("tab")
+        assert isinstance(app.focused, PaperDetail)
+        await pilot.press("tab")
+        assert isinstance(app.focused, SectionList)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, PaperDetail)
+
+
+async def test_h_l_and_arrows_switch_sections(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l")
+        assert app.section_key == "cs.CV"
+        assert len(app.paper_list.papers) == 35
+        await pilot.press("right")
+        assert app.section_key == "cs.CL"
+        await pilot.press("left", "h")
+        assert app.section_key == ALL
+        await pilot.press("h")
+        assert app.section_key == ALL
+
+
+async def test_space_and_b_page_the_detail_pane(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        await pilot.press("space")
+        assert app.detail.scroll_y > 0
+        await pilot.press("b")
+        assert app.detail.scroll_y == 0
+
+
+async def test_t_flips_summary_and_abstract_and_is_remembered(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("t")
+        text = screen_text(app)
+        assert "Abstract: Current progress in out-of-distribution" in text
+        assert "TL;DR:" not in text
+        await pilot.press("j")
+        assert "Abstract:" in screen_text(app)
+        await pilot.press("q")
+    app.store.close()
+    again = make_app(tmp_path)
+    async with again.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert again.view == "abstract"
+        await pilot.press("t")
+        assert "TL;DR:" in screen_text(again)
+    again.store.close()
+
+
+async def test_paper_without_summary_shows_its_abstract_and_says_so(tmp_path):
+    digest = load(CORPUS / "dw-dengwei__daily-arXiv-ai-enhanced__2026-05-21.md")
+    bare = next(paper for paper in digest.papers if not paper.has_summary)
+    app = make_app(tmp_path, Digest(name="x", sections=[], papers=[bare], entries=[]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "no summary" in text
+        assert "Abstract:" in text
+
+
+async def test_o_opens_and_y_copies_the_arxiv_link(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("o")
+        await pilot.pause(0.1)
+        await app.workers.wait_for_complete()
+        assert app.open_url.opened == [f"https://arxiv.org/abs/{FIRST_ID}"]
+        await pilot.press("y")
+        assert app.clipboard == f"https://arxiv.org/abs/{FIRST_ID}"
+
+
+async def test_question_mark_shows_help_from_the_binding_table(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for binding in app.BINDINGS:
+            assert binding.description in text
+        await pilot.press("j")
+        assert app.paper_list.cursor == 0, "pane keys are off under the help screen"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_offers_the_same_actions(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Summary/Abstract", "Star", "Open", "Copy link", "Next section"} <= titles
+
+
+async def test_q_quits_with_status_zero(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_mouse_click_picks_a_paper(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.click(PaperList, offset=(10, 4))
+        assert app.paper_list.cursor == 3
+        assert app.detail.paper is app.paper_list.current
+
+
+async def test_empty_day_opens_and_says_so(tmp_path):
+    app = make_app(tmp_path, CORPUS / "dw-dengwei__daily-arXiv-ai-enhanced__2025-10-09.md")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j", "t", "o")
+        assert "no papers" in screen_text(app)
