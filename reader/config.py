@@ -1,0 +1,148 @@
+"""The user's settings (``config.toml``) and where digest-reader keeps its files.
+
+Every key is optional; with no file at all the defaults below apply::
+
+    mark_read = "auto"          # or "manual": only the read key marks papers read
+    mark_read_delay = 1.5       # seconds
+    export_dir = "~/papers"     # where exports are written; default: the home folder
+    interests = ["diffusion", "retrieval"]
+    authors = ["Yann LeCun"]
+    raw_latex = false           # true: show $x^2$ as written instead of rendering it
+
+The auto rule: a paper becomes read once it has been shown in the detail pane for
+``mark_read_delay`` seconds without a break. The app starts a timer when a paper is shown
+and marks it when the timer fires; if the timer has not fired yet when the user moves
+away (a busy app), the paper is still marked when it was shown for at least the delay.
+Skimming past a paper in less time leaves it unread; a delay of 0 marks every paper shown.
+
+Paths: the state file is ``--state FILE``, else ``$DIGEST_READER_STATE``, else
+``state.toml`` in platformdirs' user data folder; ``config.toml`` is ``--config FILE``, else
+``$DIGEST_READER_CONFIG``, else beside the state file.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_dir
+
+APP_NAME = "digest-reader"
+STATE_ENV = "DIGEST_READER_STATE"
+CONFIG_ENV = "DIGEST_READER_CONFIG"
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """Where the marks and the config live (``digest-reader --paths``)."""
+
+    state: Path
+    config: Path
+
+
+def resolve_paths(state: str | None = None, config: str | None = None) -> Paths:
+    """The files to use, given the ``--state`` and ``--config`` options (None when not given)."""
+    state_path = _chosen(state, STATE_ENV) or Path(user_data_dir(APP_NAME)) / "state.toml"
+    config_path = _chosen(config, CONFIG_ENV) or state_path.with_name("config.toml")
+    return Paths(state_path, config_path)
+
+
+def _chosen(option: str | None, env: str) -> Path | None:
+    value = option or os.environ.get(env)
+    return Path(value).expanduser().absolute() if value else None
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; the message names the file and what is wrong, in one line."""
+
+
+@dataclass(slots=True)
+class Config:
+    """The settings; the defaults are what the app does without a config file."""
+
+    mark_read: Literal["auto", "manual"] = "auto"
+    mark_read_delay: float = 1.5
+    export_dir: str | None = None
+    """Folder for exports, ``~`` expanded; None: the exporter's default (the home folder)."""
+    interests: list[str] = field(default_factory=list)
+    """Keywords that make a paper interesting."""
+    authors: list[str] = field(default_factory=list)
+    """Authors whose papers are interesting."""
+    raw_latex: bool = False
+    warnings: list[str] = field(default_factory=list)
+    """Problems that did not stop loading (unknown keys), for the app to show."""
+
+
+def _mark_read(value: object) -> str:
+    if value not in ("auto", "manual"):
+        raise ValueError('"auto" or "manual"')
+    return str(value)
+
+
+def _delay(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError("a number of seconds, 0 or more")
+    return float(value)
+
+
+def _folder(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("a folder path")
+    return os.path.expanduser(value)
+
+
+def _words(value: object) -> list[str]:
+    """A list of strings; blank entries are dropped, since they would match every paper."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError("a list of strings")
+    return [item.strip() for item in value if item.strip()]
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("true or false")
+    return value
+
+
+_KEYS: dict[str, Callable[[object], object]] = {
+    "mark_read": _mark_read,
+    "mark_read_delay": _delay,
+    "export_dir": _folder,
+    "interests": _words,
+    "authors": _words,
+    "raw_latex": _flag,
+}
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Read ``path``; a missing file gives the defaults, anything unusable raises ConfigError."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line L, column C)"
+        raise ConfigError(f"{path}: {exc}") from None
+    values: dict[str, object] = {}
+    warnings = []
+    for key, value in doc.items():
+        check = _KEYS.get(key)
+        if check is None:
+            warnings.append(f"{path}: unknown key {key!r} ignored")
+            continue
+        try:
+            values[key] = check(value)
+        except ValueError as exc:
+            raise ConfigError(f"{path}: {key} must be {exc}, not {value!r}") from None
+    return Config(**values, warnings=warnings)

@@ -1,0 +1,141 @@
+"""config.toml: defaults, each key, clear errors, and where the files live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from platformdirs import user_data_dir
+
+from reader.config import Config, ConfigError, Paths, load_config, resolve_paths
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_file_gives_the_defaults(tmp_path):
+    config = load_config(tmp_path / "missing.toml")
+    assert config == Config()
+    assert (config.mark_read, config.mark_read_delay, config.export_dir) == ("auto", 1.5, None)
+    assert (config.interests, config.authors, config.raw_latex, config.warnings) == ([], [], False, [])
+
+
+def test_an_empty_file_gives_the_defaults(tmp_path):
+    assert load_config(write(tmp_path, "# nothing yet\n")) == Config()
+
+
+def test_every_key_is_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    config = load_config(
+        write(
+            tmp_path,
+            'mark_read = "manual"\nmark_read_delay = 3\nexport_dir = "~/papers"\n'
+            'interests = ["diffusion", " retrieval ", ""]\nauthors = ["Yann LeCun"]\nraw_latex = true\n',
+        )
+    )
+    assert config == Config(
+        mark_read="manual",
+        mark_read_delay=3.0,
+        export_dir=str(tmp_path / "papers"),
+        interests=["diffusion", "retrieval"],
+        authors=["Yann LeCun"],
+        raw_latex=True,
+    )
+    assert isinstance(config.mark_read_delay, float)
+
+
+def test_a_delay_of_zero_is_allowed(tmp_path):
+    assert load_config(write(tmp_path, "mark_read_delay = 0.0\n")).mark_read_delay == 0.0
+
+
+def test_unknown_keys_are_ignored_with_a_warning(tmp_path):
+    path = write(tmp_path, 'colour = "red"\nmark_read = "manual"\n[keys]\nquit = "x"\n')
+    config = load_config(path)
+    assert config.mark_read == "manual"
+    assert config.warnings == [f"{path}: unknown key 'colour' ignored", f"{path}: unknown key 'keys' ignored"]
+
+
+def test_bad_toml_names_the_file_line_and_column(tmp_path):
+    path = write(tmp_path, 'mark_read = "auto"\nmark_read_delay = = 2\n')
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}: ")
+    assert "line 2, column 19" in message
+    assert "\n" not in message
+
+
+def test_a_file_that_is_not_utf8_is_an_error(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_bytes(b'mark_read = "\xff"\n')
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_config(path)
+
+
+def test_an_unreadable_path_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path)  # a folder
+
+
+@pytest.mark.parametrize(
+    "line, key",
+    [
+        ('mark_read = "sometimes"', "mark_read"),
+        ("mark_read = true", "mark_read"),
+        ('mark_read_delay = "fast"', "mark_read_delay"),
+        ("mark_read_delay = -1", "mark_read_delay"),
+        ("mark_read_delay = nan", "mark_read_delay"),
+        ("mark_read_delay = true", "mark_read_delay"),
+        ("export_dir = 3", "export_dir"),
+        ('export_dir = ""', "export_dir"),
+        ('interests = "diffusion"', "interests"),
+        ("authors = [1, 2]", "authors"),
+        ('raw_latex = "yes"', "raw_latex"),
+    ],
+)
+def test_a_wrong_value_names_its_key(tmp_path, line, key):
+    path = write(tmp_path, line + "\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value).startswith(f"{path}: {key} must be ")
+
+
+@pytest.fixture
+def no_env(monkeypatch):
+    monkeypatch.delenv("DIGEST_READER_STATE", raising=False)
+    monkeypatch.delenv("DIGEST_READER_CONFIG", raising=False)
+    return monkeypatch
+
+
+def test_default_paths_are_in_the_user_data_folder(no_env):
+    default = Path(user_data_dir("digest-reader")) / "state.toml"
+    assert resolve_paths(None, None) == Paths(default, default.with_name("config.toml"))
+
+
+def test_env_overrides_the_default_and_the_config_follows_the_state(no_env, tmp_path):
+    no_env.setenv("DIGEST_READER_STATE", str(tmp_path / "sync" / "marks.toml"))
+    assert resolve_paths(None, None) == Paths(tmp_path / "sync" / "marks.toml", tmp_path / "sync" / "config.toml")
+
+
+def test_options_override_env(no_env, tmp_path):
+    no_env.setenv("DIGEST_READER_STATE", str(tmp_path / "env-state.toml"))
+    no_env.setenv("DIGEST_READER_CONFIG", str(tmp_path / "env-config.toml"))
+    assert resolve_paths(None, None) == Paths(tmp_path / "env-state.toml", tmp_path / "env-config.toml")
+    paths = resolve_paths(str(tmp_path / "cli-state.toml"), str(tmp_path / "cli-config.toml"))
+    assert paths == Paths(tmp_path / "cli-state.toml", tmp_path / "cli-config.toml")
+
+
+def test_config_env_alone_keeps_the_default_state(no_env, tmp_path):
+    no_env.setenv("DIGEST_READER_CONFIG", str(tmp_path / "c.toml"))
+    assert resolve_paths(None, None) == Paths(Path(user_data_dir("digest-reader")) / "state.toml", tmp_path / "c.toml")
+
+
+def test_paths_expand_home_and_become_absolute(no_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    no_env.setenv("DIGEST_READER_CONFIG", "~/conf/config.toml")
+    paths = resolve_paths("relative/state.toml", None)
+    assert paths == Paths(tmp_path / "relative" / "state.toml", tmp_path / "conf" / "config.toml")
