@@ -22,14 +22,18 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList
 
-from reader.config import Config
+from reader.config import Config, ConfigError, load_config
 from reader.digest import Digest, Paper
+from reader.export import FORMATS, ExportError, default_path, render, write
+from reader.latex import to_unicode
 from reader.sanitize import is_safe_url
+from reader.search import Interests, Query, QueryError, SearchIndex, highlight_spans, parse_query, term_spans
 from reader.store import MarkStore
 from reader.view import ALL, STARRED, Filters, Library
 from reader.widgets.digest_header import DigestHeader
 from reader.widgets.paper_detail import DetailOptions, PaperDetail
 from reader.widgets.paper_list import PaperList, RowInfo
+from reader.widgets.search_bar import SearchBar
 from reader.widgets.section_list import SectionList
 
 STYLES = files("reader.styles").joinpath("reader.tcss")
@@ -38,7 +42,8 @@ MAIN_SCREEN_ACTIONS = frozenset(
     {
         "move", "edge", "focus_pane", "section", "page", "toggle_view", "open_link",
         "copy_link", "star", "toggle_read", "unread_only", "next_unread", "mark_all_read",
-        "undo", "show_help",
+        "undo", "show_help", "search", "clear_search", "interests_only", "reload_config",
+        "open_pdf", "copy_citation", "export",
     }
 )
 """Actions that act on the three panes, and so are off while a dialog is open."""
@@ -70,8 +75,15 @@ class DigestReader(App[int]):
         Binding("N", "next_unread(-1)", "Previous unread", id="previous-unread", show=False),
         Binding("A", "mark_all_read", "All read", id="mark-all-read", show=False),
         Binding("U", "undo", "Undo all read", id="undo", show=False),
+        Binding("slash", "search", "Search", id="search", key_display="/"),
+        Binding("escape", "clear_search", "Clear search", id="clear-search", show=False),
+        Binding("m", "interests_only", "Interests", id="interests-only", show=False),
         Binding("o", "open_link", "Open", id="open"),
+        Binding("p", "open_pdf", "Open PDF", id="open-pdf", show=False),
         Binding("y", "copy_link", "Copy link", id="copy-link", show=False),
+        Binding("Y", "copy_citation", "Copy citation", id="copy-citation", show=False),
+        Binding("e", "export", "Export", id="export"),
+        Binding("ctrl+r", "reload_config", "Reload config", id="reload-config", show=False),
         Binding("question_mark", "show_help", "Help", id="help", key_display="?"),
         Binding("q", "quit", "Quit", id="quit"),
         Binding("ctrl+c", "quit", "Quit", id="interrupt", show=False, priority=True),
@@ -102,6 +114,12 @@ class DigestReader(App[int]):
         self.view = str(store.get_setting("detail_view", "summary"))
         self._read_timer: Timer | None = None
         self._undo_ids: list[str] = []
+        self._notices_shown = 0
+        self.query: Query | None = None
+        self._index: SearchIndex | None = None
+        self._positions: dict[str, int] = {}
+        self._interests = self._interests_of(config)
+        self._interest_cache: dict[str, list[str]] = {}
 
     # -- layout -----------------------------------------------------------------
 
@@ -110,6 +128,7 @@ class DigestReader(App[int]):
         with Horizontal(id="panes"):
             yield SectionList(id="sections")
             with Vertical(id="reading"):
+                yield SearchBar(id="search")
                 yield PaperList(self._row_info, id="papers")
                 yield PaperDetail(id="detail")
         yield Footer()
@@ -119,12 +138,13 @@ class DigestReader(App[int]):
             signal.signal(signum, self._on_signal)
         self.paper_list.focus()
         self._refresh_all()
-        for notice in self.store.notices:
-            self.notify(notice, title="Marks", severity="warning", timeout=10, markup=False)
+        self._show_new_notices()
+        self.query_one(SearchBar).display = False
         if self.loading:
             self._load_digest()
         else:
             self._announce_warnings()
+            self._prepare_search()
         self.set_interval(2.0, self._pick_up_other_instances)
 
     @property
@@ -173,8 +193,27 @@ class DigestReader(App[int]):
 
     def _loading_done(self) -> None:
         self.loading = False
-        self._refresh_header()
+        self._refresh_all()
         self._announce_warnings()
+        self._prepare_search()
+
+    @work(thread=True, exclusive=True, group="index")
+    def _prepare_search(self) -> None:
+        """Build the search index and match the interests off the UI thread."""
+        papers = self.digest.papers
+        index = SearchIndex(papers)
+        interests = self._interests
+        matched = {paper.id: interests.matches(paper) for paper in papers} if interests else {}
+        self.call_from_thread(self._search_ready, papers, index, interests, matched)
+
+    def _search_ready(self, papers: list[Paper], index: SearchIndex, interests: Interests | None, matched: dict[str, list[str]]) -> None:
+        if papers is not self.digest.papers or interests is not self._interests:
+            return
+        self._index = index
+        self._positions = {paper.id: position for position, paper in enumerate(papers)}
+        self._interest_cache.update(matched)
+        if interests:
+            self._refresh_all()
 
     def _announce_warnings(self) -> None:
         """Show parser warnings once, as one notification rather than a wall of text."""
@@ -188,18 +227,51 @@ class DigestReader(App[int]):
 
     # -- drawing ----------------------------------------------------------------
 
+    def _math(self, text: str) -> str:
+        """LaTeX shown as Unicode, unless the config asks for raw LaTeX."""
+        return text if self.config.raw_latex else to_unicode(text)
+
     def _row_info(self, paper: Paper) -> RowInfo:
+        title = self._math(paper.title)
         return RowInfo(
-            title=paper.title,
+            title=title,
             read=self.store.is_read(paper.id),
             starred=self.store.is_starred(paper.id),
+            interesting=self._is_interesting(paper),
+            highlights=highlight_spans(title, self.query) if self.query and self.query.highlights else [],
         )
 
     def _starred_papers(self) -> list[Paper]:
         return [star.paper for star in self.store.stars()]
 
+    @staticmethod
+    def _interests_of(config: Config) -> Interests | None:
+        return Interests(config.interests, config.authors) if config.interests or config.authors else None
+
+    def _interest_matches(self, paper: Paper) -> list[str]:
+        if self._interests is None:
+            return []
+        found = self._interest_cache.get(paper.id)
+        if found is None:
+            found = self._interest_cache[paper.id] = self._interests.matches(paper)
+        return found
+
     def _is_interesting(self, paper: Paper) -> bool:
-        return False
+        return bool(self._interest_matches(paper))
+
+    def _search(self, papers: list[Paper]) -> list[Paper]:
+        """The papers among ``papers`` that match the query (the index knows the digest's papers)."""
+        assert self.query is not None
+        if self.section_key == STARRED:
+            index, among = SearchIndex(papers), None
+        else:
+            if self._index is None:
+                self._index = SearchIndex(self.digest.papers)
+                self._positions = {paper.id: position for position, paper in enumerate(self.digest.papers)}
+            index, among = self._index, [self._positions[paper.id] for paper in papers]
+        source = papers if among is None else self.digest.papers
+        found = index.filter(self.query, is_read=self.store.is_read, is_starred=self.store.is_starred, among=among)
+        return [source[position] for position in found]
 
     def _visible(self) -> list[Paper]:
         return self.library.visible(
@@ -236,7 +308,9 @@ class DigestReader(App[int]):
         if self.loading:
             parts.append("loading…")
         shown = len(self.paper_list.papers)
-        if self.filters != Filters() or self.section_key != ALL:
+        if self.query is not None:
+            parts.append(f"{shown} match")
+        elif self.filters != Filters() or self.section_key != ALL:
             parts.append(f"{shown} shown")
         self.query_one(DigestHeader).show(name, "  ·  ".join(parts))
 
@@ -247,12 +321,21 @@ class DigestReader(App[int]):
             return "This digest has no papers (an empty day)."
         if self.section_key == STARRED and not self.store.stars():
             return "Nothing starred yet: press s on a paper to star it."
+        if self.query is not None:
+            return "No papers match the search (escape clears it)."
+        if self.filters.interests_only:
+            return "No papers match your interests here (m shows all)."
         return "No papers match (u shows read papers again)." if self.filters.unread_only else "No papers."
 
     def _show_detail(self, keep_scroll: bool = False) -> None:
         paper = self.paper_list.current
+        query = self.query
+        keywords = [word for word in self._interest_matches(paper) if word in self.config.interests] if paper else []
         options = DetailOptions(
             view=self.view,
+            math=self._math,
+            highlight=(lambda text: highlight_spans(text, query)) if query and query.highlights else None,
+            interest=(lambda text: term_spans(text, keywords)) if keywords else None,
             starred=bool(paper and self.store.is_starred(paper.id)),
             read=bool(paper and self.store.is_read(paper.id)),
         )
@@ -311,6 +394,8 @@ class DigestReader(App[int]):
         """Pane actions are off while a dialog or the help screen is open."""
         if action in MAIN_SCREEN_ACTIONS and self.screen is not self.screen_stack[0]:
             return False
+        if action == "clear_search":
+            return self.query is not None or self.query_one(SearchBar).display
         return True
 
     def action_move(self, delta: int) -> None:
@@ -350,19 +435,35 @@ class DigestReader(App[int]):
         self.store.set_setting("detail_view", self.view)
         self._show_detail()
 
-    def _current_url(self) -> str | None:
-        paper = self.paper_list.current
-        if paper is None:
+    def _safe(self, url: str | None) -> str | None:
+        """Only http(s) links leave the app; anything else is refused with a message."""
+        if self.paper_list.current is None:
             return None
-        if not is_safe_url(paper.url):
+        if not is_safe_url(url):
             self.notify("This paper has no http(s) link; nothing was opened or copied.", severity="warning")
             return None
-        return paper.url
+        return url
+
+    def _current_url(self) -> str | None:
+        paper = self.paper_list.current
+        return self._safe(paper.url if paper else None)
 
     def action_open_link(self) -> None:
         if url := self._current_url():
             self._open_in_browser(url)
             self.notify(f"Opening {url}", markup=False)
+
+    def action_open_pdf(self) -> None:
+        paper = self.paper_list.current
+        if url := self._safe(paper.pdf_url if paper else None):
+            self._open_in_browser(url)
+            self.notify(f"Opening {url}", markup=False)
+
+    def action_copy_citation(self) -> None:
+        paper = self.paper_list.current
+        if paper is not None:
+            self.copy_to_clipboard(paper.citation)
+            self.notify(f"Copied: {paper.citation}", markup=False)
 
     @work(thread=True, group="browser")
     def _open_in_browser(self, url: str) -> None:
@@ -439,6 +540,104 @@ class DigestReader(App[int]):
         self._undo_ids = []
         self._marks_changed()
 
+    def action_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        bar.display = True
+        bar.input.focus()
+
+    def action_clear_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        if bar.display or self.query is not None:
+            bar.input.value = ""
+            bar.show_error(None)
+            bar.display = False
+            self._apply_query(None)
+            self.paper_list.focus()
+
+    @on(SearchBar.Changed)
+    def _query_typed(self, message: SearchBar.Changed) -> None:
+        bar = self.query_one(SearchBar)
+        try:
+            query = parse_query(message.text)
+        except QueryError as error:
+            bar.show_error(f"{error.message} (at character {error.position + 1})")
+            return
+        bar.show_error(None)
+        self._apply_query(query if query.terms else None)
+
+    @on(SearchBar.Done)
+    def _search_done(self, message: SearchBar.Done) -> None:
+        if message.keep and self.query is not None:
+            self.paper_list.focus()
+        else:
+            self.action_clear_search()
+
+    def _apply_query(self, query: Query | None) -> None:
+        self.query = query
+        self.filters = replace(self.filters, matching=self._search if query else None)
+        self._refresh_all()
+        self._show_detail()
+
+    def action_interests_only(self) -> None:
+        if self._interests is None:
+            self.notify("No interests configured: add `interests` or `authors` to the config file (digest-reader --paths shows where).", timeout=6, markup=False)
+            return
+        self.filters = replace(self.filters, interests_only=not self.filters.interests_only)
+        self._refresh_all()
+        self.notify("Showing papers that match your interests" if self.filters.interests_only else "Showing all papers", timeout=2)
+
+    def action_reload_config(self) -> None:
+        """Take edits of the config file; a broken file keeps the previous settings."""
+        if self.config_path is None:
+            return
+        try:
+            config = load_config(self.config_path)
+        except ConfigError as error:
+            self.notify(f"{error}\nThe previous settings stay.", title="Config not reloaded", severity="error", timeout=10, markup=False)
+            return
+        self.config = config
+        self._interests = self._interests_of(config)
+        self._interest_cache = {}
+        if not self._interests:
+            self.filters = replace(self.filters, interests_only=False)
+        self._refresh_all()
+        self._show_detail(keep_scroll=True)
+        self._prepare_search()
+        for warning in config.warnings:
+            self.notify(warning, title="Config", severity="warning", markup=False)
+        self.notify(f"Reloaded {self.config_path}", timeout=3, markup=False)
+
+    def action_export(self) -> None:
+        from datetime import date
+
+        from reader.screens.export import ExportScreen
+
+        stars = self.store.stars()
+        if not stars:
+            self.notify("Nothing starred yet: press s on a paper to star it.", timeout=3)
+            return
+        today = date.today()
+        targets = {name: default_path(name, self.config.export_dir, today) for name in FORMATS}
+        descriptions = {name: fmt.description for name, fmt in FORMATS.items()}
+        self.push_screen(ExportScreen(descriptions, targets, len(stars)))
+
+    def on_export_screen_requested(self, message) -> None:
+        """Render and write (or copy) the starred list; a failure keeps the dialog open."""
+        stars = self.store.stars()
+        text = render(stars, message.fmt)
+        if message.path is None:
+            self.copy_to_clipboard(text)
+            message.dialog.dismiss(None)
+            self.notify(f"Copied {len(stars)} papers as {message.fmt} to the clipboard.", markup=False)
+            return
+        try:
+            write(text, message.path)
+        except ExportError as error:
+            message.dialog.show_error(str(error))
+            return
+        message.dialog.dismiss(None)
+        self.notify(f"Exported {len(stars)} papers to {message.path}", markup=False)
+
     def action_show_help(self) -> None:
         from reader.screens.help import HelpScreen
 
@@ -468,6 +667,13 @@ class DigestReader(App[int]):
         """Another instance (or a sync tool) may have saved marks: show them."""
         if self.store.refresh():
             self._marks_changed()
+        self._show_new_notices()
+
+    def _show_new_notices(self) -> None:
+        """Tell the user (once) about store problems, e.g. a save that failed or a file moved aside."""
+        for notice in self.store.notices[self._notices_shown :]:
+            self.notify(notice, title="Marks", severity="warning", timeout=10, markup=False)
+        self._notices_shown = len(self.store.notices)
 
     def _on_signal(self, signum: int, frame: object) -> None:
         """SIGTERM or a closed terminal (SIGHUP): save the marks, then leave cleanly."""

@@ -33,6 +33,26 @@ class Paper:
     """Fields of fork templates (label, text) in file order, e.g. ("Keywords", "...")."""
 
     @property
+    def has_arxiv_id(self) -> bool:
+        """Whether ``id`` is a real arXiv id (the parser makes up ``noid-…`` keys otherwise)."""
+        return not self.id.startswith("noid-")
+
+    @property
+    def pdf_url(self) -> str | None:
+        """The arXiv PDF of this version, when the paper has an arXiv id."""
+        return f"https://arxiv.org/pdf/{self.id}{self.version or ''}" if self.has_arxiv_id else None
+
+    @property
+    def citation(self) -> str:
+        """A one-line citation to paste: ``Title. Authors. arXiv:ID``."""
+        parts = [self.title.rstrip(".") + ".", ", ".join(self.authors) + "." if self.authors else ""]
+        if self.has_arxiv_id:
+            parts.append(f"arXiv:{self.id}{self.version or ''}")
+        elif self.url:
+            parts.append(self.url)
+        return " ".join(part for part in parts if part)
+
+    @property
     def has_summary(self) -> bool:
         """Whether any AI summary field (standard or fork-specific) carries real text."""
         return any(getattr(self, name) for name in SUMMARY_FIELDS)

@@ -48,6 +48,8 @@ class Format:
 
     extension: str
     body: Callable[[list[Star]], str]
+    description: str = ""
+    """What reads it, for the export dialog."""
 
     def render(self, stars: Iterable[Star]) -> str:
         """The whole file for these stars, in the deterministic export order."""
@@ -348,11 +350,11 @@ def _json(stars: list[Star]) -> str:
 # --- public API -----------------------------------------------------------------------
 
 FORMATS: dict[str, Format] = {
-    "bibtex": Format("bib", _bibtex),
-    "ris": Format("ris", _ris),
-    "markdown": Format("md", _markdown),
-    "csv": Format("csv", _csv),
-    "json": Format("json", _json),
+    "bibtex": Format("bib", _bibtex, "Zotero, JabRef, biber"),
+    "ris": Format("ris", _ris, "EndNote, Mendeley, Zotero"),
+    "markdown": Format("md", _markdown, "notes, grouped by category"),
+    "csv": Format("csv", _csv, "spreadsheets"),
+    "json": Format("json", _json, "scripts, every field"),
 }
 
 

@@ -34,10 +34,13 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
-        for binding in self._table:
-            table.add_row(Text(describe_keys(binding.key, binding.key_display)), Text(binding.description))
+        for _ in range(2):
+            table.add_column(style="bold", no_wrap=True)
+            table.add_column()
+        cells = [(Text(describe_keys(binding.key, binding.key_display)), Text(binding.description)) for binding in self._table]
+        half = (len(cells) + 1) // 2
+        for left, right in zip(cells[:half], [*cells[half:], (Text(), Text())]):
+            table.add_row(*left, *right)
         with VerticalScroll(id="help-body"):
             yield Static(Text("Keys", style="bold"), id="help-title")
             yield Static(table)
