@@ -1,0 +1,169 @@
+"""Pilot tests for read and starred marks: keys, sidebar counts, persistence across days."""
+
+from __future__ import annotations
+
+import asyncio
+
+from app_support import CORPUS, make_app, screen_text
+
+from reader.config import Config
+from reader.store import MarkStore
+from reader.view import STARRED
+
+
+async def test_s_stars_and_unstars_with_a_snapshot(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s")
+        paper = app.paper_list.current
+        star = app.store.star_for(paper.id)
+        assert star is not None and star.paper.title == paper.title and star.digest == "today.md"
+        assert "★" in screen_text(app)
+        starred = next(entry for entry in app.sections.entries if entry.key == STARRED)
+        assert starred.total == 1
+        await pilot.press("s")
+        assert not app.store.is_starred(paper.id)
+
+
+async def test_r_toggles_read_and_unread_counts_follow(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("r")
+        assert app.store.is_read("2601.10802")
+        everything = app.sections.entries[0]
+        assert (everything.total, everything.unread) == (128, 127)
+        assert "127/128" in screen_text(app)
+        await pilot.press("r")
+        assert not app.store.is_read("2601.10802")
+
+
+async def test_automatic_mark_read_after_the_delay(tmp_path):
+    app = make_app(tmp_path, config=Config(mark_read="auto", mark_read_delay=0.1))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.3)
+        assert app.store.is_read("2601.10802")
+        await pilot.press("j", "j")
+        await pilot.pause(0.02)
+        assert not app.store.is_read(app.paper_list.papers[1].id), "passed over quickly: still unread"
+
+
+async def test_manual_mode_never_marks_by_itself(tmp_path):
+    app = make_app(tmp_path, config=Config(mark_read="manual", mark_read_delay=0.05))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.2)
+        assert not app.store.is_read("2601.10802")
+
+
+async def test_u_shows_unread_only(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("r", "u")
+        assert len(app.paper_list.papers) == 127
+        assert all(not app.store.is_read(paper.id) for paper in app.paper_list.papers)
+        await pilot.press("u")
+        assert len(app.paper_list.papers) == 128
+
+
+async def test_n_and_N_jump_between_unread_papers_across_sections(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l")  # cs.CV, 35 papers
+        cv = app.paper_list.papers
+        app.store.mark_read_many(paper.id for paper in cv[1:])
+        await pilot.press("n")
+        assert app.section_key == "cs.CL", "the rest of cs.CV is read: on to the next section"
+        assert app.paper_list.cursor == 0
+        await pilot.press("N")
+        assert app.section_key == "cs.CV"
+        assert app.paper_list.current.id == cv[0].id
+
+
+async def test_A_marks_the_view_read_and_U_undoes(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.store.set_read("2601.10802", True)
+        await pilot.press("l", "A")
+        assert all(app.store.is_read(paper.id) for paper in app.paper_list.papers)
+        assert app.sections.entries[0].unread == 128 - 35
+        await pilot.press("U")
+        assert app.store.is_read("2601.10802"), "undo restores exactly what A changed"
+        assert sum(app.store.is_read(paper.id) for paper in app.paper_list.papers) == 1
+
+
+async def test_starred_sidebar_entry_lists_snapshots(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s", "j", "s", "shift+tab", "G")
+        assert app.section_key == STARRED
+        assert [paper.id for paper in app.paper_list.papers] == ["2601.10802", "2601.10835"]
+
+
+async def test_marks_follow_the_paper_to_another_day(tmp_path):
+    friday = make_app(tmp_path)
+    async with friday.run_test(size=(120, 36)) as pilot:
+        await pilot.press("r", "s", "q")
+    friday.store.close()
+    # A later digest that repeats the paper (in another section) shows it read and starred.
+    from reader.digest import Digest, Section
+
+    paper = friday.digest.papers[0]
+    saturday = make_app(tmp_path, Digest(name="2026-01-20", date="2026-01-20", sections=[Section("cs.AI", [paper])], papers=[paper], entries=[("cs.AI", paper)]))
+    async with saturday.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert saturday.store.is_read(paper.id) and saturday.store.is_starred(paper.id)
+        assert "★" in screen_text(saturday)
+    saturday.store.close()
+
+
+async def test_marks_reach_the_disk_on_quit(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s", "j", "r", "q")
+    text = (tmp_path / "state.toml").read_text()
+    assert "2601.10802" in text and "10835" in text
+    app.store.close()
+
+
+async def test_another_instance_marks_show_up(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        other = MarkStore.open(tmp_path / "state.toml", save_delay=None)
+        other.set_read("2601.10802", True)
+        other.close()
+        await asyncio.sleep(0.05)
+        app._pick_up_other_instances()
+        await pilot.pause()
+        assert app.store.is_read("2601.10802")
+        assert app.sections.entries[0].unread == 127
+    app.store.close()
+
+
+async def test_corrupt_state_is_moved_aside_and_reported(tmp_path):
+    (tmp_path / "state.toml").write_text("version = [broken")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert any("corrupt" in notice or "moved" in notice for notice in app.store.notices)
+        assert app._notices_shown == len(app.store.notices) > 0
+    assert list(tmp_path.glob("state.toml.corrupt-*"))
+    app.store.close()
+
+
+async def test_unwritable_state_keeps_marks_in_memory(tmp_path):
+    (tmp_path / "afile").write_text("")
+    app = make_app(tmp_path / "afile")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s")
+        assert app.store.is_starred("2601.10802")
+        assert not app.store.writable
+        assert app.store.notices
+    app.store.close()
+
+
+def test_corpus_weekend_repeats(tmp_path):
+    """The repeated-papers day parses to unique ids, so marks apply once per paper."""
+    from reader.parse import load
+
+    digest = load(CORPUS / "dw-dengwei__daily-arXiv-ai-enhanced__2025-03-18.md")
+    assert len({paper.id for paper in digest.papers}) == len(digest.papers)
+    assert len(digest.entries) > len(digest.papers)
