@@ -7,6 +7,7 @@ Nothing here imports Textual until the TUI starts, so `--dump`, `--export` and
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -71,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         fail(str(error))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `digest-reader --dump x.md | head`: the reader went away; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def dump(targets: list[str]) -> int:

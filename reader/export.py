@@ -371,8 +371,12 @@ def render(stars: Iterable[Star], fmt: str) -> str:
 
 
 def filter_stars(stars: Iterable[Star], ids: set[str]) -> list[Star]:
-    """Only the stars taken from the given digests (Star.digest), in their order."""
-    return [star for star in stars if star.digest in ids]
+    """Only the stars of the given paper ids (the papers of some digests), in their order.
+
+    By paper, not by the digest a star was taken from: a paper starred on Friday is
+    still one of Saturday's papers when the weekend digest repeats it.
+    """
+    return [star for star in stars if star.paper.id in ids]
 
 
 def default_path(fmt: str, export_dir: str | None, today: date) -> Path:

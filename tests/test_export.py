@@ -338,10 +338,9 @@ def test_unknown_format():
         default_path("docx", None, date(2026, 11, 28))
 
 
-def test_filter_stars_keeps_only_given_digests_in_order():
-    assert filter_stars(STARS, {"2026-01-10", "2026-01-12"}) == [
-        star for star in STARS if star.digest in ("2026-01-10", "2026-01-12")
-    ]
+def test_filter_stars_keeps_only_given_papers_in_order():
+    wanted = {STARS[0].paper.id, STARS[-1].paper.id}
+    assert filter_stars(STARS, wanted) == [star for star in STARS if star.paper.id in wanted]
     assert filter_stars(STARS, set()) == []
 
 

@@ -1,0 +1,130 @@
+"""The command line: --dump, --paths, --export and the one-line errors (exit status 2)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from app_support import CORPUS, TODAY, make_app, screen_text
+
+from reader.cli import main
+from reader.parse import load
+from reader.store import MarkStore
+
+DUMP_KEYS = ["id", "version", "title", "url", "authors", "category", "section", "tldr", "motivation", "method", "result", "conclusion", "abstract", "extra"]
+
+
+def run_cli(*args: str, state: Path, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DIGEST_READER_STATE": str(state)}
+    return subprocess.run([sys.executable, "-m", "reader", *args], capture_output=True, text=True, env=env, timeout=60, **kwargs)
+
+
+def test_dump_prints_one_json_object_per_entry(tmp_path, capsys):
+    assert main(["--dump", str(TODAY), "--state", str(tmp_path / "s.toml")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 128
+    first = json.loads(lines[0])
+    assert list(first) == DUMP_KEYS
+    assert first["id"] == "2601.10802" and first["section"] == "cs.CV"
+    assert first["authors"] == ["Gerhard Krumpl", "Henning Avenhaus", "Horst Possegger"]
+
+
+def test_dump_gives_null_for_placeholder_summaries(tmp_path, capsys):
+    main(["--dump", str(CORPUS / "dw-dengwei__daily-arXiv-ai-enhanced__2026-05-21.md")])
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert sum(record["tldr"] is None for record in records) == 48
+
+
+def test_paths_prints_state_and_config(tmp_path):
+    result = run_cli("--paths", state=tmp_path / "x" / "state.toml")
+    assert result.returncode == 0
+    assert str(tmp_path / "x" / "state.toml") in result.stdout
+    assert str(tmp_path / "x" / "config.toml") in result.stdout
+
+
+def written(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "make_target, words",
+    [
+        (lambda tmp: tmp / "missing.md", "no such file"),
+        (lambda tmp: tmp, "no digest"),
+        (lambda tmp: written(tmp / "README.md", b"# Hello\n\nJust a readme.\n"), "not a digest"),
+        (lambda tmp: written(tmp / "blob.md", bytes(range(256)) * 40), "binary"),
+        (lambda tmp: written(tmp / "empty.md", b""), "empty"),
+    ],
+    ids=["missing", "folder-without-digest", "readme", "binary", "empty-file"],
+)
+def test_bad_paths_end_with_a_one_line_error(tmp_path, make_target, words):
+    target = make_target(tmp_path)
+    state = tmp_path / "state" / "state.toml"
+    result = run_cli(str(target), state=state)
+    assert result.returncode == 2
+    assert result.stderr.startswith("digest-reader: error:")
+    assert words in result.stderr.lower()
+    assert "Traceback" not in result.stderr
+    assert not state.exists(), "a bad digest never touches the state"
+
+
+def test_bad_export_format_is_a_usage_error(tmp_path):
+    result = run_cli("--export", "docx", state=tmp_path / "s.toml")
+    assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def starred_state(tmp_path: Path) -> Path:
+    state = tmp_path / "state.toml"
+    store = MarkStore.open(state, save_delay=None)
+    for paper in load(TODAY).papers[:3]:
+        store.star(paper, "today.md")
+    store.close()
+    return state
+
+
+def test_export_prints_the_starred_papers(tmp_path):
+    state = starred_state(tmp_path)
+    result = run_cli("--export", "csv", state=state)
+    assert result.returncode == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["id"] for row in rows] == ["2601.10802", "2601.10835", "2601.10836"]
+
+
+def test_export_to_a_file_prints_nothing(tmp_path):
+    state = starred_state(tmp_path)
+    target = tmp_path / "out.json"
+    result = run_cli("--export", "json", "-o", str(target), state=state)
+    assert result.returncode == 0 and result.stdout == ""
+    assert len(json.loads(target.read_text())) == 3
+
+
+def test_export_with_paths_keeps_only_those_digests(tmp_path):
+    state = starred_state(tmp_path)
+    other = CORPUS / "KAFKA2306__daily-arXiv-ai-enhanced__2025-11-20.md"
+    assert run_cli("--export", "json", str(other), state=state).stdout.strip() == "[]"
+    assert len(json.loads(run_cli("--export", "json", str(TODAY), state=state).stdout)) == 3
+
+
+def test_export_to_an_unwritable_place_says_why(tmp_path):
+    state = starred_state(tmp_path)
+    result = run_cli("--export", "bibtex", "-o", str(tmp_path / "nope" / "x.bib"), state=state)
+    assert result.returncode == 2 and "folder does not exist" in result.stderr
+
+
+async def test_no_path_opens_the_bundled_sample_and_says_so(tmp_path):
+    app = make_app(tmp_path, sample=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "bundled sample" in screen_text(app)
+
+
+def test_python_dash_m_reader_version(tmp_path):
+    result = run_cli("--version", state=tmp_path / "s.toml")
+    assert result.returncode == 0 and result.stdout.startswith("digest-reader ")
