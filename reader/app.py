@@ -70,7 +70,7 @@ class DigestReader(App[int]):
         Binding("t", "toggle_view", "Summary/Abstract", id="toggle-view"),
         Binding("s", "star", "Star", id="star"),
         Binding("r", "toggle_read", "Read", id="toggle-read"),
-        Binding("u", "unread_only", "Unread only", id="unread-only"),
+        Binding("u", "unread_only", "Unread only", id="unread-only", show=False),
         Binding("n", "next_unread(1)", "Next unread", id="next-unread"),
         Binding("N", "next_unread(-1)", "Previous unread", id="previous-unread", show=False),
         Binding("A", "mark_all_read", "All read", id="mark-all-read", show=False),
