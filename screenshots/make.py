@@ -12,11 +12,14 @@ by the ``mplfonts`` package), whose CJK glyphs are exactly two cells wide.
 from __future__ import annotations
 
 import asyncio
+import html
 import os
 import re
 import sys
 import tempfile
 from pathlib import Path
+
+from rich.cells import cell_len
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -28,6 +31,8 @@ SCENES: list[tuple[str, tuple[int, int], list[str]]] = [
     ("small", (80, 24), []),
     ("marks", (120, 36), ["s", "j", "r", "j", "j", "s", "l"]),
     ("help", (120, 36), ["question_mark"]),
+    ("search", (120, 36), ["slash", "O", "O", "D", "space", "minus", "c", "a", "t", "colon", "c", "s", "full_stop", "L", "G", "enter"]),
+    ("export", (120, 36), ["s", "j", "s", "e"]),
 ]
 """(file name, terminal size, keys pressed after start) for each screenshot."""
 
@@ -48,9 +53,42 @@ def use_cjk_font() -> str:
     return "Noto Sans Mono CJK SC"
 
 
+CELL_WIDTH = 12.2
+"""Textual's SVG export puts cells 12.2 px apart (0.61 of its 20 px text)."""
+_SPAN = re.compile(r'(<text [^>]*?x=")([0-9.]+)("[^>]*?textLength=")([0-9.]+)("[^>]*>)(.*?)(</text>)', re.S)
+
+
+def fix_text_lengths(svg: str) -> str:
+    """Give every text span the width of its terminal cells, so CJK text keeps its two cells.
+
+    Textual counts characters, which squeezes each Chinese line to half its width in
+    any viewer that honours ``textLength`` (browsers, GitHub).
+    """
+
+    def measured(span: re.Match[str]) -> str:
+        width = cell_len(html.unescape(span[6])) * CELL_WIDTH
+        return f"{span[1]}{span[2]}{span[3]}{width:g}{span[5]}{span[6]}{span[7]}"
+
+    return _SPAN.sub(measured, svg)
+
+
 def svg_for_png(svg: str, family: str) -> str:
-    """Drop per-span text lengths and use the CJK monospace font."""
-    svg = re.sub(r'\s(textLength|lengthAdjust)="[^"]*"', "", svg)
+    """Every character placed on its own cell, in the CJK monospace font.
+
+    cairosvg ignores ``textLength``, and no font's Latin and CJK advances are exactly one
+    and two of Textual's cells, so each glyph gets its own x coordinate instead.
+    """
+
+    def placed(span: re.Match[str]) -> str:
+        text = html.unescape(span[6])
+        x = float(span[2])
+        positions = []
+        for char in text:
+            positions.append(f"{x:g}")
+            x += cell_len(char) * CELL_WIDTH
+        return f"{span[1]}{' '.join(positions)}{span[3]}{span[4]}{span[5]}{span[6]}{span[7]}"
+
+    svg = re.sub(r'\s(textLength|lengthAdjust)="[^"]*"', "", _SPAN.sub(placed, svg))
     return re.sub(r"font-family:[^;\"]*", f"font-family: '{family}'", svg)
 
 
@@ -78,7 +116,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as state_dir:
         for name, size, keys in SCENES:
-            svg = asyncio.run(capture(name, size, keys, Path(state_dir)))
+            svg = fix_text_lengths(asyncio.run(capture(name, size, keys, Path(state_dir))))
             (HERE / f"{name}.svg").write_text(svg, encoding="utf-8")
             cairosvg.svg2png(bytestring=svg_for_png(svg, family).encode(), write_to=str(HERE / f"{name}.png"), output_width=size[0] * 12)
             print(f"screenshots/{name}.svg and .png")
