@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import webbrowser
+from time import monotonic
 from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
@@ -113,6 +114,7 @@ class DigestReader(App[int]):
         self.filters = Filters()
         self.view = str(store.get_setting("detail_view", "summary"))
         self._read_timer: Timer | None = None
+        self._shown: tuple[Paper | None, float] = (None, 0.0)
         self._undo_ids: list[str] = []
         self._notices_shown = 0
         self.query: Query | None = None
@@ -368,17 +370,24 @@ class DigestReader(App[int]):
     # -- marks ------------------------------------------------------------------
 
     def _schedule_auto_read(self, paper: Paper | None) -> None:
-        """Mark a paper read once it has been shown for ``mark_read_delay`` seconds (auto mode)."""
+        """Auto mode: a paper shown for ``mark_read_delay`` seconds becomes read.
+
+        A timer marks it in place; a paper left after the delay but before a busy UI ran
+        its timer is marked as it is left (see reader.config for the rule).
+        """
         if self._read_timer is not None:
             self._read_timer.stop()
             self._read_timer = None
+        left, since = self._shown
+        if left is not None and self.config.mark_read == "auto" and monotonic() - since >= self.config.mark_read_delay:
+            self._auto_read(left)
+        self._shown = (paper, monotonic())
         if paper is None or self.config.mark_read != "auto" or self.store.is_read(paper.id):
             return
         self._read_timer = self.set_timer(self.config.mark_read_delay, lambda: self._auto_read(paper))
 
     def _auto_read(self, paper: Paper) -> None:
-        if self.paper_list.current is paper and not self.store.is_read(paper.id):
-            self.store.set_read(paper.id, True)
+        if self.store.set_read(paper.id, True):
             self._marks_changed()
 
     def _marks_changed(self, keep_scroll: bool = True) -> None:
@@ -491,6 +500,7 @@ class DigestReader(App[int]):
             return
         if self._read_timer is not None:
             self._read_timer.stop()
+        self._shown = (None, 0.0)  # the user decided: leaving this paper must not mark it again
         self.store.toggle_read(paper.id)
         self._marks_changed()
 

@@ -15,17 +15,20 @@ _TABLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
 _TABLE[0x7F] = "\u2421"  # ␡
 _TABLE.update({code: "\ufffd" for code in range(0x80, 0xA0)})
 _TABLE.update({ord(char): "\ufffd" for char in _BIDI_AND_INVISIBLE})
+# Lone surrogates (a JSON digest may write "\ud800") cannot be encoded as UTF-8: the terminal
+# driver, ``--dump`` and every file write would fail on them, so they become U+FFFD too.
+_TABLE.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
 _TABLE[ord("\t")] = " "
 _TABLE[ord("\r")] = ""
 _MULTILINE_TABLE = dict(_TABLE)
 _MULTILINE_TABLE[ord("\n")] = "\n"
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + _BIDI_AND_INVISIBLE + "]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + _BIDI_AND_INVISIBLE + "\ud800-\udfff]")
 _SCHEMES = ("http://", "https://")
 
 
 def clean(text: str, *, multiline: bool = False) -> str:
-    """Replace control characters, C1 codes and bidi overrides with visible stand-ins.
+    """Replace control characters, C1 codes, bidi overrides and lone surrogates with visible stand-ins.
 
     With ``multiline`` newlines are kept (abstract paragraphs); otherwise they are
     shown as ``␊`` too, since a title or author is one line.
@@ -40,4 +43,10 @@ def is_safe_url(url: str | None) -> bool:
     if not url:
         return False
     lowered = url.strip().lower()
-    return lowered.startswith(_SCHEMES) and len(lowered) > 8 and not _UNSAFE.search(url) and " " not in url
+    return (
+        lowered.startswith(_SCHEMES)
+        and len(lowered) > 8
+        and not _UNSAFE.search(url)
+        # any whitespace, not only ASCII space: U+2028, U+00A0, U+3000 have no place in a link
+        and not any(char.isspace() for char in url)
+    )

@@ -38,13 +38,26 @@ async def test_r_toggles_read_and_unread_counts_follow(tmp_path):
 
 
 async def test_automatic_mark_read_after_the_delay(tmp_path):
-    app = make_app(tmp_path, config=Config(mark_read="auto", mark_read_delay=0.1))
+    app = make_app(tmp_path, config=Config(mark_read="auto", mark_read_delay=0.6))
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.3)
+        await pilot.pause(0.8)
         assert app.store.is_read("2601.10802")
         await pilot.press("j", "j")
         await pilot.pause(0.02)
         assert not app.store.is_read(app.paper_list.papers[1].id), "passed over quickly: still unread"
+
+
+async def test_leaving_after_the_delay_marks_read_and_r_overrides(tmp_path):
+    app = make_app(tmp_path, config=Config(mark_read="auto", mark_read_delay=0.15))
+    async with app.run_test(size=(120, 36)) as pilot:
+        app._read_timer.stop()  # as if the UI were too busy to run the timer
+        await pilot.pause(0.2)
+        await pilot.press("j")
+        assert app.store.is_read("2601.10802"), "shown long enough, then left"
+        await pilot.press("k", "r")  # the user says: unread after all
+        await pilot.pause(0.2)
+        await pilot.press("j")
+        assert not app.store.is_read("2601.10802")
 
 
 async def test_manual_mode_never_marks_by_itself(tmp_path):
