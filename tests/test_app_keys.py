@@ -181,3 +181,14 @@ async def test_empty_day_opens_and_says_so(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("j", "t", "o")
         assert "no papers" in screen_text(app)
+
+
+def test_readme_documents_every_key():
+    from pathlib import Path
+
+    from reader.app import DigestReader
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    keys_section = readme.split("### Keys", 1)[1].split("\n## ", 1)[0]
+    for binding in DigestReader.BINDINGS:
+        assert binding.description in keys_section, binding.description
