@@ -37,7 +37,16 @@ from reader.widgets.paper_list import PaperList, RowInfo
 from reader.widgets.search_bar import SearchBar
 from reader.widgets.section_list import SectionList
 
-STYLES = files("reader.styles").joinpath("reader.tcss")
+
+
+def _stylesheet() -> str:
+    """reader.tcss from the installed package (the wheel maps styles/ to reader/styles/),
+    or from styles/ beside the package when it runs from a source checkout."""
+    try:
+        return str(files("reader.styles").joinpath("reader.tcss"))
+    except ModuleNotFoundError:
+        return str(Path(__file__).resolve().parent.parent / "styles" / "reader.tcss")
+
 
 MAIN_SCREEN_ACTIONS = frozenset(
     {
@@ -53,7 +62,7 @@ MAIN_SCREEN_ACTIONS = frozenset(
 class DigestReader(App[int]):
     """Read a day of arXiv papers from the keyboard."""
 
-    CSS_PATH = str(STYLES)
+    CSS_PATH = _stylesheet()
     TITLE = "digest-reader"
     ENABLE_COMMAND_PALETTE = True
 
