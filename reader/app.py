@@ -53,7 +53,7 @@ MAIN_SCREEN_ACTIONS = frozenset(
         "move", "edge", "focus_pane", "section", "page", "toggle_view", "open_link",
         "copy_link", "star", "toggle_read", "unread_only", "next_unread", "mark_all_read",
         "undo", "show_help", "search", "clear_search", "interests_only", "reload_config",
-        "open_pdf", "copy_citation", "export",
+        "copy_citation", "export",
     }
 )
 """Actions that act on the three panes, and so are off while a dialog is open."""
@@ -89,7 +89,7 @@ class DigestReader(App[int]):
         Binding("escape", "clear_search", "Clear search", id="clear-search", show=False),
         Binding("m", "interests_only", "Interests", id="interests-only", show=False),
         Binding("o", "open_link", "Open", id="open"),
-        Binding("p", "open_pdf", "Open PDF", id="open-pdf", show=False),
+        Binding("p", "open_link(True)", "Open PDF", id="open-pdf", show=False),
         Binding("y", "copy_link", "Copy link", id="copy-link", show=False),
         Binding("Y", "copy_citation", "Copy citation", id="copy-citation", show=False),
         Binding("e", "export", "Export", id="export"),
@@ -127,8 +127,8 @@ class DigestReader(App[int]):
         self._undo_ids: list[str] = []
         self._notices_shown = 0
         self.query: Query | None = None
-        self._index: SearchIndex | None = None
-        self._positions: dict[str, int] = {}
+        self._index: tuple[SearchIndex, dict[str, int]] | None = None
+        """The digest's search index and each paper's position in it, built once per digest."""
         self._interests = self._interests_of(config)
         self._interest_cache: dict[str, list[str]] = {}
 
@@ -212,16 +212,26 @@ class DigestReader(App[int]):
     def _prepare_search(self) -> None:
         """Build the search index and match the interests off the UI thread."""
         papers = self.digest.papers
-        index = SearchIndex(papers)
+        index = self._index_of(papers)
         interests = self._interests
         matched = {paper.id: interests.matches(paper) for paper in papers} if interests else {}
         self.call_from_thread(self._search_ready, papers, index, interests, matched)
 
-    def _search_ready(self, papers: list[Paper], index: SearchIndex, interests: Interests | None, matched: dict[str, list[str]]) -> None:
+    @staticmethod
+    def _index_of(papers: list[Paper]) -> tuple[SearchIndex, dict[str, int]]:
+        return SearchIndex(papers), {paper.id: position for position, paper in enumerate(papers)}
+
+    def _search_ready(
+        self,
+        papers: list[Paper],
+        index: tuple[SearchIndex, dict[str, int]],
+        interests: Interests | None,
+        matched: dict[str, list[str]],
+    ) -> None:
+        """Take the worker's results unless the digest or the interests changed meanwhile."""
         if papers is not self.digest.papers or interests is not self._interests:
             return
         self._index = index
-        self._positions = {paper.id: position for position, paper in enumerate(papers)}
         self._interest_cache.update(matched)
         if interests:
             self._refresh_all()
@@ -273,14 +283,13 @@ class DigestReader(App[int]):
     def _search(self, papers: list[Paper]) -> list[Paper]:
         """The papers among ``papers`` that match the query (the index knows the digest's papers)."""
         assert self.query is not None
-        if self.section_key == STARRED:
-            index, among = SearchIndex(papers), None
+        if self.section_key == STARRED:  # snapshots, some from other days: not in the digest's index
+            index, among, source = SearchIndex(papers), None, papers
         else:
-            if self._index is None:
-                self._index = SearchIndex(self.digest.papers)
-                self._positions = {paper.id: position for position, paper in enumerate(self.digest.papers)}
-            index, among = self._index, [self._positions[paper.id] for paper in papers]
-        source = papers if among is None else self.digest.papers
+            if self._index is None:  # searched before the worker finished: build it now
+                self._index = self._index_of(self.digest.papers)
+            index, positions = self._index
+            among, source = [positions[paper.id] for paper in papers], self.digest.papers
         found = index.filter(self.query, is_read=self.store.is_read, is_starred=self.store.is_starred, among=among)
         return [source[position] for position in found]
 
@@ -453,27 +462,22 @@ class DigestReader(App[int]):
         self.store.set_setting("detail_view", self.view)
         self._show_detail()
 
-    def _safe(self, url: str | None) -> str | None:
-        """Only http(s) links leave the app; anything else is refused with a message."""
-        if self.paper_list.current is None:
+    def _link(self, pdf: bool) -> str | None:
+        """The highlighted paper's abstract page (or PDF), if it is an http(s) link.
+
+        Anything else (``javascript:``, ``file:``, no link at all) is refused with a message.
+        """
+        paper = self.paper_list.current
+        if paper is None:
             return None
+        url = paper.pdf_url if pdf else paper.url
         if not is_safe_url(url):
             self.notify("This paper has no http(s) link; nothing was opened or copied.", severity="warning")
             return None
         return url
 
-    def _current_url(self) -> str | None:
-        paper = self.paper_list.current
-        return self._safe(paper.url if paper else None)
-
-    def action_open_link(self) -> None:
-        if url := self._current_url():
-            self._open_in_browser(url)
-            self.notify(f"Opening {url}", markup=False)
-
-    def action_open_pdf(self) -> None:
-        paper = self.paper_list.current
-        if url := self._safe(paper.pdf_url if paper else None):
+    def action_open_link(self, pdf: bool = False) -> None:
+        if url := self._link(pdf):
             self._open_in_browser(url)
             self.notify(f"Opening {url}", markup=False)
 
@@ -489,7 +493,7 @@ class DigestReader(App[int]):
         self.open_url(url)
 
     def action_copy_link(self) -> None:
-        if url := self._current_url():
+        if url := self._link(pdf=False):
             self.copy_to_clipboard(url)
             self.notify(f"Copied {url}", markup=False)
 
