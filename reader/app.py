@@ -27,7 +27,7 @@ from reader.config import Config, ConfigError, load_config
 from reader.digest import Digest, Paper
 from reader.export import FORMATS, ExportError, default_path, render, write
 from reader.latex import to_unicode
-from reader.sanitize import is_safe_url
+from reader.sanitize import clean, is_safe_url
 from reader.search import Interests, Query, QueryError, SearchIndex, highlight_spans, parse_query, term_spans
 from reader.store import MarkStore
 from reader.view import ALL, STARRED, Filters, Library
@@ -117,7 +117,7 @@ class DigestReader(App[int]):
         self.sample = sample
         self.config_path = config_path
         self.open_url = open_url
-        self.library = Library(digest or Digest(name=path.name if path else "digest"))
+        self.library = Library(digest or Digest(name=clean(path.name) if path else "digest"))
         self.loading = digest is None and path is not None
         self.section_key = ALL
         self.filters = Filters()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reader.sanitize import is_safe_url
+
 SUMMARY_FIELDS = ("tldr", "motivation", "method", "result", "conclusion")
 """The AI summary fields of the standard template, in display order."""
 
@@ -48,7 +50,7 @@ class Paper:
         parts = [self.title.rstrip(".") + ".", ", ".join(self.authors) + "." if self.authors else ""]
         if self.has_arxiv_id:
             parts.append(f"arXiv:{self.id}{self.version or ''}")
-        elif self.url:
+        elif is_safe_url(self.url):
             parts.append(self.url)
         return " ".join(part for part in parts if part)
 

@@ -34,6 +34,14 @@ FIELD_LIMIT = 100_000
 """Characters kept of any other single field (abstract, summary, authors, extra)."""
 ENTRY_LIMIT = 100_000
 """Entries read from one file (a real day has about a thousand); bounds memory."""
+SECTION_LIMIT = 1_000
+"""Sections kept (arXiv has about 150 categories); entries of later sections are listed under
+OVERFLOW_SECTION, since the sidebar is redrawn whole on every mark."""
+OVERFLOW_SECTION = "Other sections"
+EXTRA_LIMIT = 50
+"""Extra (fork) fields kept per entry, and no more once they hold FIELD_LIMIT characters; real
+templates have fewer than ten. Without a bound, one entry repeating a label a million
+times would hold the whole file and take the detail pane minutes to lay out."""
 _LISTED_PROBLEMS = 1_000
 """Items remembered per kind of problem; beyond that they are only counted."""
 
@@ -516,6 +524,10 @@ class _Builder:
         else:
             paper = self._fill(spot, paper)
         shelf = self.sections.get(section)
+        if shelf is None and len(self.sections) >= SECTION_LIMIT:
+            self.problem("section cut", _cut(section, 40)[0])
+            section = OVERFLOW_SECTION
+            shelf = self.sections.get(section)
         if shelf is None:
             shelf = self.sections[section] = Section(section)
             self.listed[section] = set()
@@ -583,7 +595,11 @@ _WARNINGS = {
     "no title": lambda n: _plural(n, "entry has", "entries have") + " no title",
     "title cut": lambda n: _plural(n, "title", "titles") + f" longer than {TITLE_LIMIT:,} characters cut",
     "field cut": lambda n: _plural(n, "field", "fields") + f" longer than {FIELD_LIMIT:,} characters cut",
+    "extra cut": lambda n: _plural(n, "entry has", "entries have")
+    + f" more extra fields than shown (at most {EXTRA_LIMIT} and {FIELD_LIMIT:,} characters are kept)",
     "bad line": lambda n: _plural(n, "line is", "lines are") + " not a JSON paper record (skipped)",
+    "section cut": lambda n: _plural(n, "section", "sections")
+    + f" beyond the first {SECTION_LIMIT:,} listed under {OVERFLOW_SECTION!r}",
 }
 """Warning text per kind of problem, in the order warnings are listed."""
 
@@ -722,7 +738,7 @@ class _Entry:
 
     __slots__ = (
         "title", "url", "authors", "fields", "extra", "in_details", "summary", "started",
-        "key", "name", "lines", "size", "quoted", "cut",
+        "key", "name", "lines", "size", "quoted", "cut", "overflow", "extra_size", "extra_dropped",
     )
 
     def __init__(self, heading: str) -> None:
@@ -730,6 +746,8 @@ class _Entry:
         self.authors: tuple[str, ...] = ()
         self.fields: dict[str, str | None] = {}
         self.extra: list[tuple[str, str]] = []
+        self.extra_size = 0
+        self.extra_dropped = False
         self.in_details: bool | None = None  # None: no details block seen
         self.summary = ""
         self.started = False  # a field label has been seen: header lines are over
@@ -737,6 +755,7 @@ class _Entry:
         self.name = ""
         self.lines: list[str] = []
         self.size = 0
+        self.overflow = False  # text of the open field was dropped for the field limit
         self.quoted = False
         self.cut: list[str] = []
 
@@ -778,7 +797,10 @@ class _Entry:
     def _header(self, text: str) -> None:
         """Lines between the heading and the first field: authors, xmkxabc's translated title."""
         if text.startswith("> *") and not text.startswith("> **"):
-            self.extra.append((_TRANSLATED_TITLE, clean(text[3:].rstrip("*").strip())))
+            translated, was_cut = _cut(text[3:].rstrip("*").strip(), FIELD_LIMIT)
+            if was_cut:
+                self.cut.append(_TRANSLATED_TITLE)
+            self._add_extra(_TRANSLATED_TITLE, clean(translated))
         elif text[0] == "*" and text[:2] != "**" and not self.authors:
             bar = text.find("* | ")
             names, rest = (text[1:bar], text[bar + 4:]) if bar > 0 else (text[1:].removesuffix("*"), "")
@@ -806,14 +828,22 @@ class _Entry:
             self._segments(rest)
             return
         self.key, self.name, self.quoted = found.key, found.name, found.quoted
-        self.lines, self.size = [], 0
+        self.lines, self.size, self.overflow = [], 0, False
         self._append(found.value.lstrip())
 
     def _append(self, line: str) -> None:
-        """Keep a field line, but never more than the field limit, however long the input."""
+        """Keep a field line, but never more than the field limit, however long the input.
+
+        Whether text was dropped is remembered: the kept part may end in spaces that the
+        join strips, and the field must still be marked as cut.
+        """
         if self.size <= FIELD_LIMIT:
             self.lines.append(line[:FIELD_LIMIT + 1])
             self.size += len(line)
+            if len(line) > FIELD_LIMIT + 1 and _NONBLANK.search(line, FIELD_LIMIT + 1):
+                self.overflow = True
+        elif _NONBLANK.search(line):
+            self.overflow = True
 
     def _close(self) -> None:
         """Finish the open field: rejoin, cap, drop placeholders, store."""
@@ -822,13 +852,23 @@ class _Entry:
         key, name = self.key, clean(self.name)
         self.key = None
         text, was_cut = _cut(_join(self.lines, name.lower() in _FOLDED_LABELS), FIELD_LIMIT)
+        if self.overflow and not was_cut:
+            text, was_cut = text.rstrip() + "…", True
         if was_cut:
             self.cut.append(name)
         value = _text_or_none(clean(text, multiline=True))
         if key != "extra" and key not in self.fields:
             self.fields[key] = value
         elif value is not None:
-            self.extra.append((name, value))
+            self._add_extra(name, value)
+
+    def _add_extra(self, name: str, value: str) -> None:
+        """Keep an extra field while the entry's extras stay within EXTRA_LIMIT and FIELD_LIMIT."""
+        if len(self.extra) >= EXTRA_LIMIT or self.extra_size >= FIELD_LIMIT:
+            self.extra_dropped = True
+            return
+        self.extra.append((name, value))
+        self.extra_size += len(value)
 
     def commit(self, builder: _Builder, section: str | None) -> int:
         """Make the Paper, note what is damaged, and add it under its section."""
@@ -848,6 +888,8 @@ class _Entry:
             builder.problem("truncated", paper_id)
         for name in self.cut:
             builder.problem("field cut", f"{paper_id} {name}")
+        if self.extra_dropped:
+            builder.problem("extra cut", paper_id)
         fields = self.fields
         paper = Paper(
             id=paper_id,
@@ -950,6 +992,14 @@ def _record_paper(record: dict, builder: _Builder) -> Paper | None:
             extra.append((label, field(_ai_text(key, value), label)))
     for name in cut:
         builder.problem("field cut", f"{paper_id} {name}")
+    kept, size = [], 0
+    for label, text in extra:
+        if text:
+            if len(kept) >= EXTRA_LIMIT or size >= FIELD_LIMIT:
+                builder.problem("extra cut", paper_id)
+                break
+            kept.append((label, text))
+            size += len(text)
     names = authors if isinstance(authors, list) else ()
     return Paper(
         id=paper_id,
@@ -959,7 +1009,7 @@ def _record_paper(record: dict, builder: _Builder) -> Paper | None:
         authors=tuple(clean(name.strip())[:TITLE_LIMIT] for name in names if isinstance(name, str) and name.strip()),
         category=_cut(clean(category), TITLE_LIMIT)[0] if category else None,
         abstract=abstract,
-        extra=tuple((label, text) for label, text in extra if text),
+        extra=tuple(kept),
         **summary,
     )
 

@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from reader.sanitize import clean
 from reader.digest import SUMMARY_FIELDS, Paper, Star
 
 FORMAT_VERSION = 1
@@ -82,6 +83,8 @@ _STAR_TEXT = ("category", "version", "url", "digest", "starred_at", *SUMMARY_FIE
 """The optional one-string fields of a star table, in file order (title and authors come first,
 extra last)."""
 _STAR_KEYS = frozenset(("title", "authors", "extra", *_STAR_TEXT))
+_MULTILINE = frozenset((*SUMMARY_FIELDS, "abstract"))
+"""Star fields whose paragraphs are kept when cleaned."""
 _SHORT = 80
 """One-line text up to this length that cannot be a literal string stays a basic string."""
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -678,8 +681,16 @@ def _parse_star(paper_id: str, table: object) -> Star:
     _check(_is_strings(authors), f"{where}.authors must list names")
     extra = table.get("extra", [])
     _check(isinstance(extra, list) and all(_is_strings(pair, 2) for pair in extra), f"{where}.extra must list pairs")
+    # The file may predate cleaning or be edited by hand: its text is as untrusted as a digest's.
+    texts = {key: value if value is None else clean(value, multiline=key in _MULTILINE) for key, value in texts.items()}
     starred_at, digest = texts.pop("starred_at"), texts.pop("digest")
-    paper = Paper(id=paper_id, title=table["title"], authors=tuple(authors), extra=tuple(map(tuple, extra)), **texts)
+    paper = Paper(
+        id=clean(paper_id),
+        title=clean(table["title"]),
+        authors=tuple(clean(name) for name in authors),
+        extra=tuple((clean(label), clean(value, multiline=True)) for label, value in extra),
+        **texts,
+    )
     return Star(paper, starred_at, digest)
 
 

@@ -17,10 +17,10 @@ import io
 import json
 import os
 import re
-import stat
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -33,7 +33,9 @@ from reader.app import DigestReader
 from reader.config import Config
 from reader.digest import SUMMARY_FIELDS, Digest, DigestError, Paper, Star
 from reader.export import FORMATS, default_path, render
-from reader.parse import FIELD_LIMIT, TITLE_LIMIT, load, parse_bytes, parse_text
+from reader.parse import (
+    EXTRA_LIMIT, FIELD_LIMIT, OVERFLOW_SECTION, SECTION_LIMIT, TITLE_LIMIT, load, parse_bytes, parse_text,
+)
 from reader.sanitize import clean, is_safe_url
 from reader.screens.help import HelpScreen
 from reader.store import MarkStore
@@ -122,9 +124,8 @@ def assert_model_clean(digest: Digest) -> None:
         assert not UNSAFE.search(warning)
     for paper in digest.papers:
         for key, text in strings_of(paper):
-            assert not UNSAFE.search(text), (key, text)
-            if key not in (*SUMMARY_FIELDS, "abstract", "extra"):
-                assert "\n" not in text, (key, text)
+            multiline = key in (*SUMMARY_FIELDS, "abstract", "extra")
+            assert not UNSAFE.search(text.replace("\n", "") if multiline else text), (key, text)
 
 
 def segments(app: DigestReader):
@@ -195,14 +196,11 @@ async def test_markup_in_titles_and_fields_shows_literally_in_list_and_detail(tm
         text = screen_text(app)
         assert "Abstract: [blink]Abstract[/blink] [on red]text[/] :smile: :warning:" in text
         assert_screen_safe(app)
-        await pilot.click(PaperListSelector, offset=(12, 1))  # a click on the @click title does not quit
+        await pilot.click("#papers", offset=(12, 2))  # a click on the @click title does not quit
         await pilot.pause()
         assert app.is_running and app.paper_list.cursor == 1
         assert SHORT_MARKUP in screen_text(app)
     app.store.close()
-
-
-PaperListSelector = "#papers"
 
 
 async def test_markup_in_the_file_name_shows_literally_in_the_header(tmp_path):
@@ -285,9 +283,7 @@ def markup_star(**changes) -> Star:
         authors=("[b]Alice[/b] Example", "Bob [@click=app.quit]Example[/]"), category="cs.CV",
         tldr=TEXTUAL_MARKUP, abstract="[blink]Abstract[/blink]",
     )
-    for key, value in changes.items():
-        paper = Paper(**{**{name: getattr(paper, name) for name in paper.__slots__}, key: value})
-    return Star(paper, "2026-01-02T03:04:05Z", "2026-01-02")
+    return Star(replace(paper, **changes), "2026-01-02T03:04:05Z", "2026-01-02")
 
 
 def test_every_export_format_keeps_markup_literally():
@@ -298,7 +294,7 @@ def test_every_export_format_keeps_markup_literally():
     assert entry_.fields_dict["title"].value.strip("{}") == MARKUP
     (record,) = rispy.loads(outputs["ris"])
     assert record["title"] == MARKUP
-    assert record["notes"] == [TEXTUAL_MARKUP] or record.get("note") == TEXTUAL_MARKUP or TEXTUAL_MARKUP in outputs["ris"]
+    assert f"N1  - {TEXTUAL_MARKUP}" in outputs["ris"].splitlines()
     rows = list(csv.DictReader(io.StringIO(outputs["csv"])))
     assert rows[0]["title"] == MARKUP and rows[0]["tldr"] == TEXTUAL_MARKUP
     (item,) = json.loads(outputs["json"])
@@ -316,8 +312,8 @@ def test_exports_carry_no_control_characters_from_an_old_state_file(fmt):
         abstract=f"abs {dirty} \ud800 lone", category=f"cs.CV{PAYLOADS['csi']}",
     )
     text = render([star], fmt)
-    assert not UNSAFE.search(text), repr(UNSAFE.findall(text))
-    assert "␛[31m" in text and "end" in text
+    assert not UNSAFE.search(text.replace("\n", "")), repr(UNSAFE.findall(text.replace("\n", "")))
+    assert "␛" in text and "OVERWRITE" in text and "end" in text, "the rest of the text is kept"
     text.encode("utf-8")  # no lone surrogate
 
 
@@ -350,13 +346,19 @@ def test_control_sequences_become_visible_pictures_in_every_field(payload):
             authors=f"Ali{payload}ce,Bob",
             category=f"cs.{payload}CV",
             tldr=f"tl {payload}dr",
-            motivation=f"mo {payload}tiv",
+            motivation=f"mo {payload}tiv " + "Plain prose around the escapes. " * 100,
             abstract=f"ab {payload}stract",
         )
         + f"**Keywords{payload}:** key {payload}words\n",
         section=f"cs.{payload}CV",
     )
-    for digest in (parse_text(text, f"n{payload}ame.md"), parse_bytes(text.encode("utf-8"), f"n{payload}ame.md")):
+    digests = [parse_text(text, f"n{payload}ame.md")]
+    if "\x00" in payload:  # a file with NUL bytes is binary, not a digest
+        with pytest.raises(DigestError, match="binary"):
+            parse_bytes(text.encode("utf-8"), "nul.md")
+    else:
+        digests.append(parse_bytes(text.encode("utf-8"), f"n{payload}ame.md"))
+    for digest in digests:
         assert_model_clean(digest)
         (paper,) = digest.papers
         assert paper.title == f"Title {seen}red end".strip()
@@ -401,6 +403,7 @@ async def test_control_sequences_never_reach_the_screen(tmp_path):
             entry(1, f"Escapes {PAYLOADS['csi']}red{PAYLOADS['osc52']} kept", authors=f"Eve {dirty}",
                   tldr=f"tl {dirty} after", abstract=f"abstract {dirty} after"),
             entry(2, f"Second {PAYLOADS['rlo']}txet", category=f"cs{PAYLOADS['osc8']}"),
+            section=f"cs{dirty}",
         ),
         f"escape{PAYLOADS['osc52']}.md",
     )
@@ -424,11 +427,6 @@ async def test_control_sequences_never_reach_the_screen(tmp_path):
     app.store.close()
 
 
-@pytest.mark.xfail(
-    reason="app.py shows the raw file name (Digest(name=path.name)) while a digest loads in the "
-    "background, and keeps it when the load fails: an ESC in the name reaches the terminal",
-    strict=True,
-)
 async def test_escape_in_the_file_name_of_a_background_load_never_reaches_the_screen(tmp_path):
     path = tmp_path / f"evil{PAYLOADS['osc52']}{PAYLOADS['csi']}.md"
     path.write_text("Just prose, not a digest.\n", encoding="utf-8")  # the load fails: the name stays
@@ -438,19 +436,14 @@ async def test_escape_in_the_file_name_of_a_background_load_never_reaches_the_sc
     )
     async with app.run_test(size=(200, 40), notifications=True) as pilot:
         await settle(pilot, app)
-        assert "not a digest" in screen_text(app)
+        assert not app.loading and not app.digest.papers, "the load failed"
         assert_screen_safe(app)
     app.store.close()
 
 
-@pytest.mark.xfail(
-    reason="store.py's _parse_star takes titles and fields from the state file as they are; a file "
-    "written before digests were cleaned (or edited by hand) puts ESC and newlines on the screen",
-    strict=True,
-)
 async def test_escapes_in_a_starred_snapshot_never_reach_the_screen(tmp_path):
     (tmp_path / "state.toml").write_text(
-        "version = 1\n\n[stars.2601_00001]\n"
+        "version = 1\n\n[stars.\"2601.09999\"]\n"
         'title = "Old \\u001b]52;c;ZXZpbA==\\u0007 star \\u001b[31mred\\nsecond line"\n'
         'authors = ["Eve \\u001b[2J"]\n'
         'tldr = "tl \\u001b]8;;http://evil.example\\u001b\\\\x"\n'
@@ -491,19 +484,22 @@ HOSTILE_URLS = [
 
 async def test_only_http_links_are_opened_or_copied(tmp_path):
     digest = parse_text(digest_text(*(entry(n, f"Paper {n}", url=url) for n, url in enumerate(HOSTILE_URLS, 1))), "l.md")
-    assert len(digest.papers) == len(HOSTILE_URLS)
+    assert [paper.url for paper in digest.papers] == [url.strip() for url in HOSTILE_URLS]
+    assert not any(is_safe_url(paper.url) or paper.pdf_url for paper in digest.papers)
     app = make_app(tmp_path, digest)
-    async with app.run_test(size=(200, 50), notifications=True) as pilot:
-        await pilot.pause()
-        for index, url in enumerate(HOSTILE_URLS):
-            assert app.paper_list.cursor == index
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await pilot.press("o", "y", "p")  # the keys, on the first paper
+        await settle(pilot, app)
+        assert "no http(s) link" in screen_text(app)
+        for index in range(len(HOSTILE_URLS)):  # the same actions on every paper, without key round trips
+            app.paper_list.move_to(index)
+            await pilot.pause()
             assert app.detail.paper.title == f"Paper {index + 1}", "readable without a usable link"
-            await pilot.press("o", "y", "p")
-            await settle(pilot, app)
-            assert app.open_url.opened == [], url
-            assert app.clipboard == "", url
-            assert "no http(s) link" in screen_text(app), url
-            await pilot.press("j")
+            for action in ("open_link", "copy_link", "open_pdf"):
+                await app.run_action(action)
+        await settle(pilot, app)
+        assert app.open_url.opened == []
+        assert app.clipboard == ""
         assert_screen_safe(app)
     app.store.close()
 
@@ -534,11 +530,6 @@ async def test_json_lines_link_that_is_not_http_is_refused_but_the_pdf_opens(tmp
     app.store.close()
 
 
-@pytest.mark.xfail(
-    reason="Paper.citation (digest.py) appends paper.url when the paper has no arXiv id without "
-    "checking is_safe_url, so Y copies a javascript: link",
-    strict=True,
-)
 async def test_copied_citation_never_carries_a_link_that_is_not_http(tmp_path):
     digest = parse_text(digest_text(entry(1, "Citable", url="javascript:alert(1)")), "c.md")
     app = make_app(tmp_path, digest)
@@ -632,6 +623,21 @@ async def test_a_500_kb_abstract_is_cut_and_pages(tmp_path):
     app.store.close()
 
 
+@pytest.mark.parametrize(("label", "field"), [("Abstract", "abstract"), ("TL;DR", "tldr"), ("**Keywords:**", "Keywords")])
+def test_a_field_cut_at_a_space_is_still_marked_as_cut(label, field):
+    """The kept part of an over-long line may end in a space that the join strips: it is still a cut."""
+    text = (
+        "### [1] [Cut](https://arxiv.org/abs/2601.00001)\n*A*\n\n"
+        f"{label} " + "x" * FIELD_LIMIT + " and more text after the limit\n"
+    ).replace("Abstract ", "Abstract: ").replace("TL;DR ", "TL;DR: ")
+    digest = parse_text(text, "c.md")
+    paper = digest.papers[0]
+    value = getattr(paper, field) if field.islower() else dict(paper.extra)[field]
+    assert value.endswith("x…") and len(value) == FIELD_LIMIT + 1
+    name = label.strip("*:")
+    assert any(f"characters cut: 2601.00001 {name}" in warning for warning in digest.warnings), digest.warnings
+
+
 TEN_MB = 10 * 1024 * 1024
 
 
@@ -719,6 +725,60 @@ async def test_a_50_mb_digest_parses_in_seconds_and_the_app_moves_through_it(tmp
         assert app.detail.paper.title == "Paper 2 [i]x[/i]"
         text = screen_text(app)
         assert "501 papers" in text and "Paper 2 [i]x[/i]" in text
+        assert_screen_safe(app)
+    app.store.close()
+
+
+def test_a_label_repeated_300_000_times_keeps_a_bounded_paper():
+    """Each repeat of a known label becomes an extra field; unbounded, one entry held the whole file."""
+    head = digest_text(entry(1, "Repeats"))
+    for text in (head + "TL;DR: again\n" * 300_000, head + "".join(f"**L{n % 997}:** v\n" for n in range(100_000))):
+        digest, seconds = timed(parse_text, text, "r.md")
+        assert seconds < 5
+        (paper,) = digest.papers
+        assert len(paper.extra) <= EXTRA_LIMIT
+        assert any("more extra fields" in warning for warning in digest.warnings), digest.warnings
+    record = {"id": "2601.00001", "title": "J", "AI": {f"key{n}": "v" * 100 for n in range(20_000)}}
+    digest = parse_text(json.dumps(record), "r.jsonl")
+    assert len(digest.papers[0].extra) <= EXTRA_LIMIT
+    assert any("more extra fields" in warning for warning in digest.warnings)
+
+
+async def test_an_entry_with_300_000_fields_opens_at_once(tmp_path):
+    text = digest_text(entry(1, "Repeats"), entry(2, "Next")) + "TL;DR: again\n" * 300_000
+    digest = parse_text(text, "r.md")
+    app = make_app(tmp_path, digest)
+    started = time.perf_counter()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("j", "k", "j", "space")
+        await pilot.pause()
+        assert app.detail.paper.title == "Next"
+        assert time.perf_counter() - started < 5, "the detail pane lays out a bounded paper"
+        assert_screen_safe(app)
+    app.store.close()
+
+
+async def test_thirty_thousand_sections_keep_the_sidebar_small(tmp_path):
+    """One heading per paper; the sidebar is redrawn on every mark, so its length is bounded."""
+    text = "".join(
+        f"# [b]Section {n}[/b]\n\n### [{n}] [Paper {n}](https://arxiv.org/abs/2601.{n:05d})\n*A*\n\nTL;DR: t\n\n"
+        for n in range(1, 30_001)
+    )
+    digest, seconds = timed(parse_text, text, "s.md")
+    assert seconds < 5
+    assert len(digest.papers) == 30_000
+    assert len(digest.sections) == SECTION_LIMIT + 1 and digest.sections[-1].name == OVERFLOW_SECTION
+    assert len(digest.sections[-1].papers) == 30_000 - SECTION_LIMIT
+    assert any(f"beyond the first {SECTION_LIMIT:,}" in warning for warning in digest.warnings)
+    app = make_app(tmp_path, digest)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        started = time.perf_counter()
+        await pilot.press("r", "s", "j", "r", "G")
+        await pilot.pause()
+        assert time.perf_counter() - started < 3, "marking a paper redraws the sidebar quickly"
+        assert app.detail.paper.title == "Paper 30000"
+        assert "[b]Section 1[/b]" in screen_text(app)
         assert_screen_safe(app)
     app.store.close()
 
@@ -829,7 +889,7 @@ def _folder_of_fifos(path: Path) -> Path:
 
 
 def _escape_in_name(path: Path) -> Path:
-    path = path.with_name("evil\x1b]52;c;ZXZpbA==\x07\x1b[2J [b]x[/b].md")
+    path = path.with_name("evil\x1b]52;c;ZXZpbA==\x07\x1b[2J\nsecond line [b]x[b].md")
     path.write_text("Only prose here, no papers.\n")
     return path
 
@@ -928,6 +988,41 @@ def test_a_file_that_changes_between_check_and_open(tmp_path, monkeypatch, capsy
             assert err.startswith("digest-reader: error:") and err.count("\n") == 1 and expected in err
         else:
             assert expected in str(raised.value)
+    assert state.read_bytes() == before
+
+
+def test_permission_denied_gives_one_line_even_as_root(tmp_path, monkeypatch, capsys):
+    """The no-permission cases above are skipped for root; the same refusals, simulated."""
+    from reader import cli
+
+    state, before = state_with_a_mark(tmp_path)
+    monkeypatch.setenv("DIGEST_READER_STATE", str(state))
+    monkeypatch.setenv("DIGEST_READER_CONFIG", str(state.with_name("config.toml")))
+    target = tmp_path / "d_2026-01-01.md"
+    target.write_text(digest_text(entry(1, "Secret")), encoding="utf-8")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    real_open, real_scandir = os.open, os.scandir
+
+    def denied_open(path, flags, *args, **kwargs):
+        if os.fspath(path) == os.fspath(target):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    def denied_scandir(path="."):
+        if os.fspath(path) == os.fspath(folder):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(parse_module.os, "open", denied_open)
+    monkeypatch.setattr(parse_module.os, "scandir", denied_scandir)
+    for args in ([str(target)], ["--dump", str(target)], [str(folder)], ["--dump", str(folder)]):
+        with pytest.raises(SystemExit) as raised:
+            cli.main(args)
+        assert raised.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith("digest-reader: error:") and err.count("\n") == 1, err
+        assert "permission denied" in err and "Traceback" not in err
     assert state.read_bytes() == before
 
 

@@ -18,6 +18,7 @@ from hypothesis import given, settings, strategies as st
 
 from reader import store as store_module
 from reader.digest import Paper
+from reader.sanitize import clean
 from reader.store import MarkStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,13 +100,20 @@ def test_everything_round_trips(open_store, state):
     extra=st.lists(st.tuples(st.text(), st.text()), max_size=2),
 )
 def test_any_text_round_trips(text, authors, extra):
+    """Any text the parser can produce (it is always cleaned) survives a save and a load."""
+    paragraphs = clean(text, multiline=True)
     original = Paper(
-        id="2601.00001", title=text, authors=tuple(authors), abstract=text * 3, tldr=text or None, extra=tuple(extra)
+        id="2601.00001",
+        title=clean(text),
+        authors=tuple(map(clean, authors)),
+        abstract=paragraphs * 3,
+        tldr=paragraphs or None,
+        extra=tuple((clean(label), clean(value, multiline=True)) for label, value in extra),
     )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "state.toml"
         store = MarkStore.open(path, save_delay=None)
-        store.star(original, text)
+        store.star(original, clean(text))
         store.close()
         tomllib.loads(path.read_text("utf-8"))  # plain TOML that any reader takes
         again = MarkStore.open(path, save_delay=None)
