@@ -131,6 +131,9 @@ class DigestReader(App[int]):
         """The digest's search index and each paper's position in it, built once per digest."""
         self._interests = self._interests_of(config)
         self._interest_cache: dict[str, list[str]] = {}
+        self._read_here: set[str] = set()
+        """Read ids among the digest's and the starred papers: the counts ask this set, not
+        the store, so a key that changes one mark recounts 10,000 papers in a millisecond."""
 
     # -- layout -----------------------------------------------------------------
 
@@ -148,6 +151,7 @@ class DigestReader(App[int]):
         for signum in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, self._on_signal)
         self.paper_list.focus()
+        self._sync_read()
         self._refresh_all()
         self._show_new_notices()
         self.query_one(SearchBar).display = False
@@ -200,6 +204,7 @@ class DigestReader(App[int]):
 
     def _digest_loaded(self, digest: Digest) -> None:
         self.library = Library(digest)
+        self._sync_read()
         self._refresh_all()
 
     def _loading_done(self) -> None:
@@ -290,17 +295,35 @@ class DigestReader(App[int]):
                 self._index = self._index_of(self.digest.papers)
             index, positions = self._index
             among, source = [positions[paper.id] for paper in papers], self.digest.papers
-        found = index.filter(self.query, is_read=self.store.is_read, is_starred=self.store.is_starred, among=among)
+        found = index.filter(self.query, is_read=self._is_read, is_starred=self.store.is_starred, among=among)
         return [source[position] for position in found]
 
     def _visible(self) -> list[Paper]:
         return self.library.visible(
             self.section_key,
             self.filters,
-            is_read=self.store.is_read,
+            is_read=self._is_read,
             is_interesting=self._is_interesting,
             starred=self._starred_papers(),
         )
+
+    def _sync_read(self) -> None:
+        """Ask the store about every paper on show (after a load, or another instance's save)."""
+        ids = [paper.id for paper in self.digest.papers] + [paper.id for paper in self._starred_papers()]
+        self._read_here = {paper_id for paper_id in ids if self.store.is_read(paper_id)}
+
+    def _is_read(self, paper_id: str) -> bool:
+        return paper_id in self._read_here
+
+    def _mark_read(self, paper_ids: Iterable[str], read: bool) -> list[str]:
+        """Change read marks in the store, keeping the read set in step; returns what changed."""
+        paper_ids = list(paper_ids)
+        changed = self.store.mark_read_many(paper_ids) if read else self.store.mark_unread_many(paper_ids)
+        if read:
+            self._read_here.update(paper_ids)
+        else:
+            self._read_here.difference_update(paper_ids)
+        return changed
 
     def _refresh_all(self, keep: str | None = None) -> None:
         """Redraw sidebar, list and header after the digest, filters or marks changed."""
@@ -310,11 +333,12 @@ class DigestReader(App[int]):
         self.paper_list.empty_message = self._empty_message()
         self.paper_list.show(papers, keep=keep or (current.id if current else None))
         self._refresh_header()
+        self._follow_cursor()
 
     def _refresh_sidebar(self) -> None:
         counts = self.library.counts(
-            is_read=self.store.is_read,
-            is_interesting=self._is_interesting,
+            is_read=self._is_read,
+            is_interesting=self._is_interesting if self._interests else None,
             starred=self._starred_papers(),
         )
         self.sections.show_entries(counts, self.section_key)
@@ -322,9 +346,9 @@ class DigestReader(App[int]):
     def _refresh_header(self) -> None:
         digest = self.digest
         name = digest.name + (" (bundled sample)" if self.sample else "")
-        total = len(digest.papers)
-        unread = sum(1 for paper in digest.papers if not self.store.is_read(paper.id))
-        parts = [f"{total} papers", f"{unread} unread", f"{len(digest.sections)} sections"]
+        everything = self.sections.entries[0] if self.sections.entries else None
+        unread = everything.unread if everything else 0
+        parts = [f"{len(digest.papers)} papers", f"{unread} unread", f"{len(digest.sections)} sections"]
         if self.loading:
             parts.append("loading…")
         shown = len(self.paper_list.papers)
@@ -365,8 +389,18 @@ class DigestReader(App[int]):
 
     @on(PaperList.Highlighted)
     def _paper_highlighted(self, message: PaperList.Highlighted) -> None:
-        self._show_detail()
-        self._schedule_auto_read(message.paper)
+        self._follow_cursor()
+
+    def _follow_cursor(self) -> None:
+        """Show the paper under the list's cursor, if the detail pane is not showing it yet.
+
+        Key actions call this at once, so list and detail change in the same frame; the
+        list's Highlighted message (a click, a new list) then finds nothing left to do.
+        """
+        paper = self.paper_list.current
+        if paper is not self.detail.paper or paper is None:
+            self._show_detail()
+            self._schedule_auto_read(paper)
 
     @on(PaperList.Chosen)
     def _paper_chosen(self, message: PaperList.Chosen) -> None:
@@ -374,12 +408,15 @@ class DigestReader(App[int]):
 
     @on(OptionList.OptionHighlighted, "#sections")
     def _section_highlighted(self, message: OptionList.OptionHighlighted) -> None:
-        key = self.sections.current_key
+        self._switch_section(self.sections.current_key)
+
+    def _switch_section(self, key: str | None) -> None:
         if key is not None and key != self.section_key:
             self.section_key = key
-            self.paper_list.show(self._visible())
             self.paper_list.empty_message = self._empty_message()
+            self.paper_list.show(self._visible())
             self._refresh_header()
+            self._follow_cursor()
 
     @on(OptionList.OptionSelected, "#sections")
     def _section_selected(self, message: OptionList.OptionSelected) -> None:
@@ -400,12 +437,12 @@ class DigestReader(App[int]):
         if left is not None and self.config.mark_read == "auto" and monotonic() - since >= self.config.mark_read_delay:
             self._auto_read(left)
         self._shown = (paper, monotonic())
-        if paper is None or self.config.mark_read != "auto" or self.store.is_read(paper.id):
+        if paper is None or self.config.mark_read != "auto" or self._is_read(paper.id):
             return
         self._read_timer = self.set_timer(self.config.mark_read_delay, lambda: self._auto_read(paper))
 
     def _auto_read(self, paper: Paper) -> None:
-        if self.store.set_read(paper.id, True):
+        if self._mark_read([paper.id], True):
             self._marks_changed()
 
     def _marks_changed(self, keep_scroll: bool = True) -> None:
@@ -433,15 +470,17 @@ class DigestReader(App[int]):
             self.detail.scroll_relative(y=delta, animate=False)
         else:
             self.paper_list.move_by(delta)
+            self._follow_cursor()
 
     def action_edge(self, last: int) -> None:
         focused = self.focused
         if focused is self.detail:
             self.detail.scroll_end(animate=False) if last else self.detail.scroll_home(animate=False)
         elif focused is self.sections:
-            self.sections.highlighted = len(self.sections.entries) - 1 if last else 0
+            self._select_section(len(self.sections.entries) - 1 if last else 0)
         else:
             self.paper_list.move_to(len(self.paper_list.papers) - 1 if last else 0)
+            self._follow_cursor()
 
     def action_focus_pane(self, direction: int) -> None:
         panes = [self.sections, self.paper_list, self.detail]
@@ -449,10 +488,15 @@ class DigestReader(App[int]):
         panes[(index + direction) % len(panes)].focus()
 
     def action_section(self, delta: int) -> None:
+        self._select_section((self.sections.highlighted or 0) + delta)
+
+    def _select_section(self, index: int) -> None:
+        """Highlight sidebar line ``index`` (clamped) and show its papers in the same frame."""
         count = len(self.sections.entries)
         if count:
-            current = self.sections.highlighted or 0
-            self.sections.highlighted = max(0, min(count - 1, current + delta))
+            with self.sections.prevent(OptionList.OptionHighlighted):
+                self.sections.highlighted = max(0, min(count - 1, index))
+            self._switch_section(self.sections.current_key)
 
     def action_page(self, direction: int) -> None:
         self.detail.page(direction)
@@ -514,7 +558,7 @@ class DigestReader(App[int]):
         if self._read_timer is not None:
             self._read_timer.stop()
         self._shown = (None, 0.0)  # the user decided: leaving this paper must not mark it again
-        self.store.toggle_read(paper.id)
+        self._mark_read([paper.id], not self._is_read(paper.id))
         self._marks_changed()
 
     def action_unread_only(self) -> None:
@@ -528,8 +572,9 @@ class DigestReader(App[int]):
         start = self.paper_list.cursor
         order = range(start + 1, len(papers)) if direction > 0 else range(start - 1, -1, -1)
         for index in order:
-            if not self.store.is_read(papers[index].id):
+            if not self._is_read(papers[index].id):
                 self.paper_list.move_to(index)
+                self._follow_cursor()
                 return
         keys = [entry.key for entry in self.sections.entries if entry.key not in (ALL, STARRED)]
         if self.section_key in keys:
@@ -537,9 +582,9 @@ class DigestReader(App[int]):
             later = keys[position + 1 :] if direction > 0 else list(reversed(keys[:position]))
             for key in later:
                 candidates = self.library.visible(
-                    key, self.filters, is_read=self.store.is_read, is_interesting=self._is_interesting
+                    key, self.filters, is_read=self._is_read, is_interesting=self._is_interesting
                 )
-                unread = [paper for paper in candidates if not self.store.is_read(paper.id)]
+                unread = [paper for paper in candidates if not self._is_read(paper.id)]
                 if unread:
                     target = unread[0] if direction > 0 else unread[-1]
                     self.section_key = key
@@ -549,7 +594,7 @@ class DigestReader(App[int]):
 
     def action_mark_all_read(self) -> None:
         papers = self.paper_list.papers
-        self._undo_ids = self.store.mark_read_many(paper.id for paper in papers)
+        self._undo_ids = self._mark_read((paper.id for paper in papers), True)
         self._marks_changed()
         if self._undo_ids:
             self.notify(f"Marked {len(self._undo_ids)} papers read. Press U to undo.", timeout=8)
@@ -558,7 +603,7 @@ class DigestReader(App[int]):
         if not self._undo_ids:
             self.notify("Nothing to undo.", timeout=2)
             return
-        self.store.mark_unread_many(self._undo_ids)
+        self._mark_read(self._undo_ids, False)
         self.notify(f"{len(self._undo_ids)} papers are unread again.", timeout=3)
         self._undo_ids = []
         self._marks_changed()
@@ -689,6 +734,7 @@ class DigestReader(App[int]):
     def _pick_up_other_instances(self) -> None:
         """Another instance (or a sync tool) may have saved marks: show them."""
         if self.store.refresh():
+            self._sync_read()
             self._marks_changed()
         self._show_new_notices()
 

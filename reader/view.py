@@ -81,15 +81,18 @@ class Library:
         self,
         *,
         is_read: Callable[[str], bool],
-        is_interesting: Callable[[Paper], bool],
+        is_interesting: Callable[[Paper], bool] | None,
         starred: list[Paper],
     ) -> list[Count]:
-        """One line per sidebar entry with its total, unread and interesting counts."""
+        """One line per sidebar entry with its total, unread and interesting counts.
+
+        ``is_interesting`` None means no interests are configured: every count is 0.
+        """
         lines = []
         for key in self.keys:
             papers = self.papers(key, starred)
             label = {ALL: "All", STARRED: "Starred"}.get(key, key)
             unread = sum(1 for paper in papers if not is_read(paper.id))
-            interesting = sum(1 for paper in papers if is_interesting(paper))
+            interesting = sum(1 for paper in papers if is_interesting(paper)) if is_interesting else 0
             lines.append(Count(key, label, len(papers), unread, interesting))
         return lines

@@ -85,7 +85,7 @@ async def test_n_and_N_jump_between_unread_papers_across_sections(tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("l")  # cs.CV, 35 papers
         cv = app.paper_list.papers
-        app.store.mark_read_many(paper.id for paper in cv[1:])
+        app._mark_read((paper.id for paper in cv[1:]), True)
         await pilot.press("n")
         assert app.section_key == "cs.CL", "the rest of cs.CV is read: on to the next section"
         assert app.paper_list.cursor == 0
@@ -97,7 +97,7 @@ async def test_n_and_N_jump_between_unread_papers_across_sections(tmp_path):
 async def test_A_marks_the_view_read_and_U_undoes(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.store.set_read("2601.10802", True)
+        app._mark_read(["2601.10802"], True)
         await pilot.press("l", "A")
         assert all(app.store.is_read(paper.id) for paper in app.paper_list.papers)
         assert app.sections.entries[0].unread == 128 - 35

@@ -64,7 +64,7 @@ async def test_query_words(tmp_path):
         assert app.paper_list.papers and "2601.10802" not in [paper.id for paper in app.paper_list.papers]
         await type_query(pilot, '"Dataset for OOD"')
         assert [paper.id for paper in app.paper_list.papers] == ["2601.10802"]
-        app.store.set_read("2601.10802", True)
+        app._mark_read(["2601.10802"], True)
         app.store.star(app.digest.papers[1], "today")
         await type_query(pilot, "is:starred")
         assert [paper.id for paper in app.paper_list.papers] == [app.digest.papers[1].id]

@@ -14,4 +14,4 @@ class DigestHeader(Static):
         text.append(" digest-reader ", style="bold reverse")
         text.append(f" {name} ", style="bold")
         text.append(f" {details}")
-        self.update(text)
+        self.update(text, layout=False)

@@ -12,11 +12,10 @@ from typing import Callable
 
 from rich.text import Text
 from textual import events
-from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.digest import Paper
+from reader.widgets.line_view import LineView
 from reader.wrap import wrap
 
 SUMMARY_LABELS = (
@@ -46,7 +45,7 @@ class DetailOptions:
     read: bool = False
 
 
-class PaperDetail(ScrollView, can_focus=True, inherit_bindings=False):
+class PaperDetail(LineView):
     """A scrollable, wrapped view of one paper."""
 
     COMPONENT_CLASSES = {
@@ -138,16 +137,12 @@ class PaperDetail(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self._wrapped_width = width
         self._lines = [line for block in self._blocks for line in wrap(block, max(width, 1))]
-        self.virtual_size = Size(width, len(self._lines))
+        self.set_line_count(len(self._lines))
 
     def render_line(self, y: int) -> Strip:
         self._rewrap()
-        width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
-        if index >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
-        segments = list(self._lines[index].render(self.app.console))
-        return Strip(segments).adjust_cell_length(width).apply_style(self.rich_style)
+        return self.strip(self._lines[index]) if index < len(self._lines) else self.blank()
 
     def page(self, direction: int) -> None:
         """Scroll one screenful down (1) or up (-1)."""

@@ -13,12 +13,12 @@ from typing import Callable
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.digest import Paper
+from reader.widgets.line_view import LineView
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,7 @@ class RowInfo:
     """Spans of ``title`` that match the search, as (start, end)."""
 
 
-class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
+class PaperList(LineView):
     """A virtualized, keyboard-driven list of papers with a cursor."""
 
     COMPONENT_CLASSES = {
@@ -88,7 +88,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         index = 0
         if keep is not None:
             index = next((i for i, paper in enumerate(papers) if paper.id == keep), 0)
-        self.virtual_size = Size(self.size.width, len(papers))
+        self.set_line_count(len(papers))
         self._cursor = -1
         self.move_to(index)
         self.refresh()
@@ -121,19 +121,17 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
         if not self._papers:
             if y == 0:
-                text = Text(self.empty_message, style=self.get_component_rich_style("paper-list--empty"))
-                return Strip(list(text.render(self.app.console))).adjust_cell_length(width).apply_style(self.rich_style)
-            return Strip.blank(width, self.rich_style)
+                return self.strip(Text(self.empty_message, style=self.get_component_rich_style("paper-list--empty")))
+            return self.blank()
         if index >= len(self._papers):
-            return Strip.blank(width, self.rich_style)
+            return self.blank()
         text = self._row_text(self._papers[index])
-        text.truncate(width, overflow="ellipsis", pad=True)
+        text.truncate(self.scrollable_content_region.width, overflow="ellipsis", pad=True)
         if index == self._cursor:
             text.stylize(self.get_component_rich_style("paper-list--cursor"))
-        return Strip(list(text.render(self.app.console)), width).adjust_cell_length(width).apply_style(self.rich_style)
+        return self.strip(text)
 
     def _row_text(self, paper: Paper) -> Text:
         info = self._row_info(paper)
@@ -165,4 +163,4 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh_row(self._cursor)
 
     def _on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self._papers))
+        self.set_line_count(len(self._papers))
