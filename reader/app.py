@@ -7,6 +7,7 @@ into calls on the core. Widgets only draw and report.
 
 from __future__ import annotations
 
+import gc
 import signal
 import webbrowser
 from time import monotonic
@@ -48,6 +49,13 @@ def _stylesheet() -> str:
         return str(Path(__file__).resolve().parent.parent / "styles" / "reader.tcss")
 
 
+FIRST_BATCH = 60
+"""Papers parsed before the first screen of a big digest is shown: more than a screenful."""
+LOAD_REFRESH_SECONDS = 0.5
+SYNC_INDEX_LIMIT = 2000
+"""Digests up to this size are indexed at once when searched (well under 0.1 s); larger
+ones in a worker while the list says so."""
+
 MAIN_SCREEN_ACTIONS = frozenset(
     {
         "move", "edge", "focus_pane", "section", "page", "toggle_view", "open_link",
@@ -57,6 +65,17 @@ MAIN_SCREEN_ACTIONS = frozenset(
     }
 )
 """Actions that act on the three panes, and so are off while a dialog is open."""
+
+
+def _snapshot(digest: Digest) -> Digest:
+    """A copy of a digest the parser is still filling, safe to hand to the UI thread."""
+    return Digest(
+        name=digest.name,
+        date=digest.date,
+        sections=[replace(section, papers=list(section.papers)) for section in digest.sections],
+        papers=list(digest.papers),
+        warnings=list(digest.warnings),
+    )
 
 
 class DigestReader(App[int]):
@@ -159,7 +178,7 @@ class DigestReader(App[int]):
             self._load_digest()
         else:
             self._announce_warnings()
-            self._prepare_search()
+            self._match_interests()
         self.set_interval(2.0, self._pick_up_other_instances)
 
     @property
@@ -182,21 +201,22 @@ class DigestReader(App[int]):
 
     @work(thread=True, exclusive=True, group="load")
     def _load_digest(self) -> None:
-        """Parse off the UI thread, showing the first batch as soon as it is ready."""
+        """Parse off the UI thread: show the first screenful at once, then the rest as it comes.
+
+        Snapshots (copies the UI may keep) go out at most twice a second, so a 10,000-paper
+        file costs a handful of redraws rather than one per batch.
+        """
         from reader.parse import DigestError, iter_stream
 
         assert self.path is not None
+        latest, sent_at = None, 0.0
         try:
-            for digest in iter_stream(self.path):
-                snapshot = Digest(
-                    name=digest.name,
-                    date=digest.date,
-                    sections=[replace(section, papers=list(section.papers)) for section in digest.sections],
-                    papers=list(digest.papers),
-                    entries=[],
-                    warnings=list(digest.warnings),
-                )
-                self.call_from_thread(self._digest_loaded, snapshot)
+            for latest in iter_stream(self.path, batch=FIRST_BATCH):
+                if monotonic() - sent_at >= LOAD_REFRESH_SECONDS:
+                    self.call_from_thread(self._digest_loaded, _snapshot(latest))
+                    sent_at, latest = monotonic(), None
+            if latest is not None:
+                self.call_from_thread(self._digest_loaded, _snapshot(latest))
         except DigestError as error:
             self.call_from_thread(self.notify, str(error), title="Cannot read digest", severity="error", markup=False)
         finally:
@@ -211,35 +231,38 @@ class DigestReader(App[int]):
         self.loading = False
         self._refresh_all()
         self._announce_warnings()
-        self._prepare_search()
+        self._match_interests()
+        gc.freeze()  # the digest lives as long as the app: keep it out of every full collection
+
+    @work(thread=True, exclusive=True, group="interests")
+    def _match_interests(self) -> None:
+        """Match every paper against the interests off the UI thread (for the sidebar counts)."""
+        papers, interests = self.digest.papers, self._interests
+        if interests:
+            matched = {paper.id: interests.matches(paper) for paper in papers}
+            self.call_from_thread(self._interests_ready, papers, interests, matched)
+
+    def _interests_ready(self, papers: list[Paper], interests: Interests, matched: dict[str, list[str]]) -> None:
+        if papers is self.digest.papers and interests is self._interests:
+            self._interest_cache.update(matched)
+            self._refresh_all()
 
     @work(thread=True, exclusive=True, group="index")
-    def _prepare_search(self) -> None:
-        """Build the search index and match the interests off the UI thread."""
+    def _build_index(self) -> None:
+        """Index the digest for search off the UI thread, on the first `/` (it costs memory)."""
         papers = self.digest.papers
         index = self._index_of(papers)
-        interests = self._interests
-        matched = {paper.id: interests.matches(paper) for paper in papers} if interests else {}
-        self.call_from_thread(self._search_ready, papers, index, interests, matched)
+        self.call_from_thread(self._index_ready, papers, index)
 
     @staticmethod
     def _index_of(papers: list[Paper]) -> tuple[SearchIndex, dict[str, int]]:
         return SearchIndex(papers), {paper.id: position for position, paper in enumerate(papers)}
 
-    def _search_ready(
-        self,
-        papers: list[Paper],
-        index: tuple[SearchIndex, dict[str, int]],
-        interests: Interests | None,
-        matched: dict[str, list[str]],
-    ) -> None:
-        """Take the worker's results unless the digest or the interests changed meanwhile."""
-        if papers is not self.digest.papers or interests is not self._interests:
-            return
-        self._index = index
-        self._interest_cache.update(matched)
-        if interests:
-            self._refresh_all()
+    def _index_ready(self, papers: list[Paper], index: tuple[SearchIndex, dict[str, int]]) -> None:
+        if papers is self.digest.papers:
+            self._index = index
+            if self.query is not None:
+                self._refresh_all()
 
     def _announce_warnings(self) -> None:
         """Show parser warnings once, as one notification rather than a wall of text."""
@@ -291,7 +314,9 @@ class DigestReader(App[int]):
         if self.section_key == STARRED:  # snapshots, some from other days: not in the digest's index
             index, among, source = SearchIndex(papers), None, papers
         else:
-            if self._index is None:  # searched before the worker finished: build it now
+            if self._index is None:
+                if len(self.digest.papers) > SYNC_INDEX_LIMIT:
+                    return []  # the worker is indexing: _index_ready shows the result
                 self._index = self._index_of(self.digest.papers)
             index, positions = self._index
             among, source = [positions[paper.id] for paper in papers], self.digest.papers
@@ -366,6 +391,8 @@ class DigestReader(App[int]):
         if self.section_key == STARRED and not self.store.stars():
             return "Nothing starred yet: press s on a paper to star it."
         if self.query is not None:
+            if self._index is None and len(self.digest.papers) > SYNC_INDEX_LIMIT:
+                return "Indexing for search…"
             return "No papers match the search (escape clears it)."
         if self.filters.interests_only:
             return "No papers match your interests here (m shows all)."
@@ -612,6 +639,8 @@ class DigestReader(App[int]):
         bar = self.query_one(SearchBar)
         bar.display = True
         bar.input.focus()
+        if self._index is None:
+            self._build_index()
 
     def action_clear_search(self) -> None:
         bar = self.query_one(SearchBar)
@@ -670,7 +699,7 @@ class DigestReader(App[int]):
             self.filters = replace(self.filters, interests_only=False)
         self._refresh_all()
         self._show_detail(keep_scroll=True)
-        self._prepare_search()
+        self._match_interests()
         for warning in config.warnings:
             self.notify(warning, title="Config", severity="warning", markup=False)
         self.notify(f"Reloaded {self.config_path}", timeout=3, markup=False)

@@ -31,9 +31,16 @@ class SectionList(OptionList):
         if entries == self._entries:
             return
         width = max(8, self.scrollable_content_region.width or 22)
+        keys = [entry.key for entry in entries]
+        if keys == [entry.key for entry in self._entries]:
+            # Same sections, new counts (a mark changed): redraw only the lines that differ.
+            for index, (old, new) in enumerate(zip(self._entries, entries)):
+                if old != new:
+                    self.replace_option_prompt_at_index(index, self._prompt(new, width))
+            self._entries = entries
+            return
         self._entries = entries
         self.set_options(Option(self._prompt(entry, width), id=None) for entry in entries)
-        keys = [entry.key for entry in entries]
         with self.prevent(OptionList.OptionHighlighted):
             self.highlighted = keys.index(current) if current in keys else 0
 
