@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import signal
-import webbrowser
 from time import monotonic
 from dataclasses import replace
 from importlib.resources import files
@@ -22,11 +21,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList
+from textual.widgets import Footer, Input, OptionList
 
 from reader.config import Config, ConfigError, load_config
 from reader.digest import Digest, Paper
-from reader.export import FORMATS, ExportError, default_path, render, write
 from reader.latex import to_unicode
 from reader.sanitize import clean, is_safe_url
 from reader.search import Interests, Query, QueryError, SearchIndex, highlight_spans, parse_query, term_spans
@@ -65,6 +63,13 @@ MAIN_SCREEN_ACTIONS = frozenset(
     }
 )
 """Actions that act on the three panes, and so are off while a dialog is open."""
+
+
+def _web_browser(url: str) -> bool:
+    """Open ``url`` in the user's browser (imported here: it is not needed to start)."""
+    import webbrowser
+
+    return webbrowser.open(url)
 
 
 def _snapshot(digest: Digest) -> Digest:
@@ -127,7 +132,7 @@ class DigestReader(App[int]):
         path: Path | None = None,
         sample: bool = False,
         config_path: Path | None = None,
-        open_url: Callable[[str], object] = webbrowser.open,
+        open_url: Callable[[str], object] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -135,7 +140,7 @@ class DigestReader(App[int]):
         self.path = path
         self.sample = sample
         self.config_path = config_path
-        self.open_url = open_url
+        self.open_url = open_url or _web_browser
         self.library = Library(digest or Digest(name=clean(path.name) if path else "digest"))
         self.loading = digest is None and path is not None
         self.section_key = ALL
@@ -351,8 +356,12 @@ class DigestReader(App[int]):
         return changed
 
     def _refresh_all(self, keep: str | None = None) -> None:
-        """Redraw sidebar, list and header after the digest, filters or marks changed."""
+        """Redraw sidebar, list and header after the digest or marks changed."""
         self._refresh_sidebar()
+        self._refresh_list(keep)
+
+    def _refresh_list(self, keep: str | None = None) -> None:
+        """Redraw list, header and detail after a filter changed (the sidebar counts whole sections)."""
         current = self.paper_list.current
         papers = self._visible()
         self.paper_list.empty_message = self._empty_message()
@@ -590,7 +599,7 @@ class DigestReader(App[int]):
 
     def action_unread_only(self) -> None:
         self.filters = replace(self.filters, unread_only=not self.filters.unread_only)
-        self._refresh_all()
+        self._refresh_list()
         self.notify("Showing unread papers only" if self.filters.unread_only else "Showing all papers", timeout=2)
 
     def action_next_unread(self, direction: int) -> None:
@@ -651,11 +660,11 @@ class DigestReader(App[int]):
             self._apply_query(None)
             self.paper_list.focus()
 
-    @on(SearchBar.Changed)
-    def _query_typed(self, message: SearchBar.Changed) -> None:
+    @on(Input.Changed, "#search-input")
+    def _query_typed(self, message: Input.Changed) -> None:
         bar = self.query_one(SearchBar)
         try:
-            query = parse_query(message.text)
+            query = parse_query(message.value)
         except QueryError as error:
             bar.show_error(f"{error.message} (at character {error.position + 1})")
             return
@@ -672,15 +681,17 @@ class DigestReader(App[int]):
     def _apply_query(self, query: Query | None) -> None:
         self.query = query
         self.filters = replace(self.filters, matching=self._search if query else None)
-        self._refresh_all()
-        self._show_detail()
+        shown = self.detail.paper
+        self._refresh_list()
+        if self.detail.paper is shown:
+            self._show_detail(keep_scroll=True)  # the same paper: redraw its highlights
 
     def action_interests_only(self) -> None:
         if self._interests is None:
             self.notify("No interests configured: add `interests` or `authors` to the config file (digest-reader --paths shows where).", timeout=6, markup=False)
             return
         self.filters = replace(self.filters, interests_only=not self.filters.interests_only)
-        self._refresh_all()
+        self._refresh_list()
         self.notify("Showing papers that match your interests" if self.filters.interests_only else "Showing all papers", timeout=2)
 
     def action_reload_config(self) -> None:
@@ -707,6 +718,7 @@ class DigestReader(App[int]):
     def action_export(self) -> None:
         from datetime import date
 
+        from reader.export import FORMATS, default_path
         from reader.screens.export import ExportScreen
 
         stars = self.store.stars()
@@ -720,6 +732,8 @@ class DigestReader(App[int]):
 
     def on_export_screen_requested(self, message) -> None:
         """Render and write (or copy) the starred list; a failure keeps the dialog open."""
+        from reader.export import ExportError, render, write
+
         stars = self.store.stars()
         text = render(stars, message.fmt)
         if message.path is None:

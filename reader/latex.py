@@ -15,8 +15,10 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from typing import TYPE_CHECKING
 
-from pylatexenc import latex2text, latexwalker, macrospec
+if TYPE_CHECKING:
+    from pylatexenc import macrospec
 
 _SUPERSCRIPTS = dict(
     zip(
@@ -41,6 +43,7 @@ _SCRIPT_NEUTRAL = " .,"
 
 def _script(mark: str, table: dict[str, str]):
     """A pylatexenc spec for ``^``/``_``: Unicode script forms, else ``^{...}`` around the content."""
+    from pylatexenc import latex2text
 
     def render(node, l2tobj) -> str:
         (argument,) = node.nodeargd.argnlist
@@ -70,12 +73,10 @@ class _WarningsAsFailures(logging.Filter):
         return True
 
 
-for _module in (latexwalker, latex2text):
-    logging.getLogger(_module.__name__).addFilter(_WarningsAsFailures())
-
-
 def _parse_context() -> macrospec.LatexContextDb:
     """The default parser context, plus ``^`` and ``_`` taking one argument like a macro."""
+    from pylatexenc import latexwalker, macrospec
+
     context = latexwalker.get_default_latex_context_db()
     one_argument = macrospec.MacroStandardArgsParser("{")
     specials = [macrospec.SpecialsSpec(mark, args_parser=one_argument) for mark in "^_"]
@@ -89,6 +90,8 @@ _FONT_SWITCHES = ("rm", "it", "bf", "sf", "tt", "sl", "sc", "cal", "em", "mit")
 def _text_context() -> macrospec.LatexContextDb:
     """The default text replacements, plus script rendering; unknown macros and environments
     are refused."""
+    from pylatexenc import latex2text
+
     context = latex2text.get_default_latex_context_db()
     context.add_context_category(
         "scripts", specials=[_script("^", _SUPERSCRIPTS), _script("_", _SUBSCRIPTS)], prepend=True
@@ -102,15 +105,23 @@ def _text_context() -> macrospec.LatexContextDb:
     return context
 
 
-_PARSE_CONTEXT = _parse_context()
-_CONVERTER = latex2text.LatexNodes2Text(
-    latex_context=_text_context(),
-    math_mode="text",
-    keep_comments=True,
-    # Keep the space between two constructs (``\\mathbb{F}_2 \\times``), which the
-    # default drops once ``_2`` is a script node rather than plain characters.
-    strict_latex_spaces={"between-macro-and-chars": False, "between-latex-constructs": True},
-)
+@functools.cache
+def _tools():
+    """pylatexenc's walker module, parser context and converter, made on first use: they
+    cost startup time, and most titles have no math."""
+    from pylatexenc import latex2text, latexwalker
+
+    for module in (latexwalker, latex2text):
+        logging.getLogger(module.__name__).addFilter(_WarningsAsFailures())
+    converter = latex2text.LatexNodes2Text(
+        latex_context=_text_context(),
+        math_mode="text",
+        keep_comments=True,
+        # Keep the space between two constructs (``\\mathbb{F}_2 \\times``), which the
+        # default drops once ``_2`` is a script node rather than plain characters.
+        strict_latex_spaces={"between-macro-and-chars": False, "between-latex-constructs": True},
+    )
+    return latexwalker, _parse_context(), converter
 
 _TEXT_COMMANDS = "text|textrm|textsf|texttt|textsc|textbf|textit|textsl|textup|textmd|textnormal|emph|mbox"
 _TOKEN = re.compile(
@@ -137,11 +148,10 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 def _pylatexenc(source: str) -> str:
     """``source`` (a formula or an accent) converted on one line, or as written if any part
     of it cannot be: an unknown macro, malformed LaTeX or a converter error of any kind."""
+    latexwalker, context, converter = _tools()
     try:
-        nodes, _, _ = latexwalker.LatexWalker(
-            source, latex_context=_PARSE_CONTEXT, tolerant_parsing=False
-        ).get_latex_nodes()
-        converted = " ".join(_CONVERTER.nodelist_to_text(nodes).split())
+        nodes, _, _ = latexwalker.LatexWalker(source, latex_context=context, tolerant_parsing=False).get_latex_nodes()
+        converted = " ".join(converter.nodelist_to_text(nodes).split())
     except Exception:  # noqa: BLE001 - untrusted input must never take the screen down
         return source
     return converted or source

@@ -11,14 +11,12 @@ from textual.widgets import Input, Static
 
 
 class SearchBar(Vertical):
-    """An input that reports each change and its enter/escape; the app does the filtering."""
+    """The query input (the app filters on its Input.Changed) and the query's error line."""
 
     BINDINGS = [Binding("escape", "clear", "Clear search", id="clear-search")]
 
-    class Changed(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
+    _error: str | None = ""
+    """The message on show, so an unchanged one costs no redraw (it starts unlike any)."""
 
     class Done(Message):
         """Enter (keep the filter) or escape (clear it)."""
@@ -37,16 +35,15 @@ class SearchBar(Vertical):
 
     def show_error(self, message: str | None) -> None:
         """Say what is wrong with the query under the line (plain text, never markup)."""
+        if message == self._error:
+            return
+        self._error = message
         error = self.query_one("#search-error", Static)
         error.update(Text(message or ""))
         error.display = bool(message)
 
     def on_mount(self) -> None:
         self.show_error(None)
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.post_message(self.Changed(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

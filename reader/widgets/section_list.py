@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -30,27 +31,27 @@ class SectionList(OptionList):
         """Replace the lines, keeping the highlight on ``current`` when it is still there."""
         if entries == self._entries:
             return
-        width = max(8, self.scrollable_content_region.width or 22)
         keys = [entry.key for entry in entries]
         if keys == [entry.key for entry in self._entries]:
             # Same sections, new counts (a mark changed): redraw only the lines that differ.
             for index, (old, new) in enumerate(zip(self._entries, entries)):
                 if old != new:
-                    self.replace_option_prompt_at_index(index, self._prompt(new, width))
+                    self.replace_option_prompt_at_index(index, self._prompt(new))
             self._entries = entries
             return
         self._entries = entries
-        self.set_options(Option(self._prompt(entry, width), id=None) for entry in entries)
+        self.set_options(Option(self._prompt(entry), id=None) for entry in entries)
         with self.prevent(OptionList.OptionHighlighted):
             self.highlighted = keys.index(current) if current in keys else 0
 
     @staticmethod
-    def _prompt(entry: Count, width: int) -> Text:
+    def _prompt(entry: Count) -> Table:
+        """``label  unread/total`` with the count at the right edge, whatever the width."""
         count = f"{entry.unread}/{entry.total}" if entry.unread != entry.total else str(entry.total)
         if entry.interesting:
             count = f"◆{entry.interesting} {count}"
-        label = Text(entry.label, no_wrap=True, overflow="ellipsis", end="")
-        label.truncate(max(1, width - len(count) - 1), overflow="ellipsis")
-        label.pad_right(max(1, width - label.cell_len - len(count)))
-        label.append(count, style="dim")
-        return label
+        line = Table.grid(expand=True)
+        line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        line.add_column(justify="right", no_wrap=True, style="dim")
+        line.add_row(Text(entry.label), Text(count))
+        return line
