@@ -150,7 +150,7 @@ class DigestReader(App[int]):
         self._shown: tuple[Paper | None, float] = (None, 0.0)
         self._undo_ids: list[str] = []
         self._notices_shown = 0
-        self.query: Query | None = None
+        self.search_query: Query | None = None
         self._index: tuple[SearchIndex, dict[str, int]] | None = None
         """The digest's search index and each paper's position in it, built once per digest."""
         self._interests = self._interests_of(config)
@@ -166,7 +166,6 @@ class DigestReader(App[int]):
         with Horizontal(id="panes"):
             yield SectionList(id="sections")
             with Vertical(id="reading"):
-                yield SearchBar(id="search")
                 yield PaperList(self._row_info, id="papers")
                 yield PaperDetail(id="detail")
         yield Footer()
@@ -178,13 +177,13 @@ class DigestReader(App[int]):
         self._sync_read()
         self._refresh_all()
         self._show_new_notices()
-        self.query_one(SearchBar).display = False
         if self.loading:
             self._load_digest()
         else:
             self._announce_warnings()
             self._match_interests()
         self.set_interval(2.0, self._pick_up_other_instances)
+        gc.freeze()  # the digest and the widgets live as long as the app: spare them every full collection
 
     @property
     def paper_list(self) -> PaperList:
@@ -266,7 +265,7 @@ class DigestReader(App[int]):
     def _index_ready(self, papers: list[Paper], index: tuple[SearchIndex, dict[str, int]]) -> None:
         if papers is self.digest.papers:
             self._index = index
-            if self.query is not None:
+            if self.search_query is not None:
                 self._refresh_all()
 
     def _announce_warnings(self) -> None:
@@ -292,7 +291,7 @@ class DigestReader(App[int]):
             read=self.store.is_read(paper.id),
             starred=self.store.is_starred(paper.id),
             interesting=self._is_interesting(paper),
-            highlights=highlight_spans(title, self.query) if self.query and self.query.highlights else [],
+            highlights=highlight_spans(title, self.search_query) if self.search_query and self.search_query.highlights else [],
         )
 
     def _starred_papers(self) -> list[Paper]:
@@ -315,7 +314,7 @@ class DigestReader(App[int]):
 
     def _search(self, papers: list[Paper]) -> list[Paper]:
         """The papers among ``papers`` that match the query (the index knows the digest's papers)."""
-        assert self.query is not None
+        assert self.search_query is not None
         if self.section_key == STARRED:  # snapshots, some from other days: not in the digest's index
             index, among, source = SearchIndex(papers), None, papers
         else:
@@ -325,7 +324,7 @@ class DigestReader(App[int]):
                 self._index = self._index_of(self.digest.papers)
             index, positions = self._index
             among, source = [positions[paper.id] for paper in papers], self.digest.papers
-        found = index.filter(self.query, is_read=self._is_read, is_starred=self.store.is_starred, among=among)
+        found = index.filter(self.search_query, is_read=self._is_read, is_starred=self.store.is_starred, among=among)
         return [source[position] for position in found]
 
     def _visible(self) -> list[Paper]:
@@ -386,7 +385,7 @@ class DigestReader(App[int]):
         if self.loading:
             parts.append("loading…")
         shown = len(self.paper_list.papers)
-        if self.query is not None:
+        if self.search_query is not None:
             parts.append(f"{shown} match")
         elif self.filters != Filters() or self.section_key != ALL:
             parts.append(f"{shown} shown")
@@ -399,7 +398,7 @@ class DigestReader(App[int]):
             return "This digest has no papers (an empty day)."
         if self.section_key == STARRED and not self.store.stars():
             return "Nothing starred yet: press s on a paper to star it."
-        if self.query is not None:
+        if self.search_query is not None:
             if self._index is None and len(self.digest.papers) > SYNC_INDEX_LIMIT:
                 return "Indexing for search…"
             return "No papers match the search (escape clears it)."
@@ -409,7 +408,7 @@ class DigestReader(App[int]):
 
     def _show_detail(self, keep_scroll: bool = False) -> None:
         paper = self.paper_list.current
-        query = self.query
+        query = self.search_query
         keywords = [word for word in self._interest_matches(paper) if word in self.config.interests] if paper else []
         options = DetailOptions(
             view=self.view,
@@ -495,7 +494,7 @@ class DigestReader(App[int]):
         if action in MAIN_SCREEN_ACTIONS and self.screen is not self.screen_stack[0]:
             return False
         if action == "clear_search":
-            return self.query is not None or self.query_one(SearchBar).display
+            return self.search_query is not None or bool(self.search_bar and self.search_bar.display)
         return True
 
     def action_move(self, delta: int) -> None:
@@ -644,16 +643,24 @@ class DigestReader(App[int]):
         self._undo_ids = []
         self._marks_changed()
 
-    def action_search(self) -> None:
-        bar = self.query_one(SearchBar)
+    @property
+    def search_bar(self) -> SearchBar | None:
+        """The search line, mounted on the first `/` (its Input would cost every start time)."""
+        return next(iter(self.query(SearchBar)), None)
+
+    async def action_search(self) -> None:
+        bar = self.search_bar
+        if bar is None:
+            bar = SearchBar(id="search")
+            await self.query_one("#reading").mount(bar, before=self.paper_list)
         bar.display = True
         bar.input.focus()
         if self._index is None:
             self._build_index()
 
     def action_clear_search(self) -> None:
-        bar = self.query_one(SearchBar)
-        if bar.display or self.query is not None:
+        bar = self.search_bar
+        if bar is not None and (bar.display or self.search_query is not None):
             bar.input.value = ""
             bar.show_error(None)
             bar.display = False
@@ -662,7 +669,8 @@ class DigestReader(App[int]):
 
     @on(Input.Changed, "#search-input")
     def _query_typed(self, message: Input.Changed) -> None:
-        bar = self.query_one(SearchBar)
+        bar = self.search_bar
+        assert bar is not None
         try:
             query = parse_query(message.value)
         except QueryError as error:
@@ -673,13 +681,13 @@ class DigestReader(App[int]):
 
     @on(SearchBar.Done)
     def _search_done(self, message: SearchBar.Done) -> None:
-        if message.keep and self.query is not None:
+        if message.keep and self.search_query is not None:
             self.paper_list.focus()
         else:
             self.action_clear_search()
 
     def _apply_query(self, query: Query | None) -> None:
-        self.query = query
+        self.search_query = query
         self.filters = replace(self.filters, matching=self._search if query else None)
         shown = self.detail.paper
         self._refresh_list()

@@ -7,7 +7,6 @@ Nothing here imports Textual until the TUI starts, so `--dump`, `--export` and
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from importlib.resources import as_file, files
@@ -159,7 +158,6 @@ def run_app(targets: list[str], paths) -> int:
     store = MarkStore.open(paths.state)
     try:
         app = DigestReader(store=store, config=config, digest=digest, path=path, sample=sample, config_path=paths.config)
-        gc.freeze()  # what is loaded now lives as long as the app: spare it every full collection
         result = app.run()
     finally:
         store.close()

@@ -23,7 +23,7 @@ async def test_slash_filters_as_you_type_and_enter_keeps_it(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("slash", "O", "O", "D")
-        assert app.query is not None
+        assert app.search_query is not None
         ids = [paper.id for paper in app.paper_list.papers]
         assert "2601.10802" in ids and 0 < len(ids) < 128
         assert f"{len(ids)} match" in screen_text(app)
@@ -31,7 +31,7 @@ async def test_slash_filters_as_you_type_and_enter_keeps_it(tmp_path):
         assert isinstance(app.focused, PaperList)
         assert len(app.paper_list.papers) == len(ids)
         await pilot.press("escape")
-        assert app.query is None and len(app.paper_list.papers) == 128
+        assert app.search_query is None and len(app.paper_list.papers) == 128
 
 
 async def test_escape_in_the_search_line_clears(tmp_path):
@@ -40,7 +40,7 @@ async def test_escape_in_the_search_line_clears(tmp_path):
         await type_query(pilot, "segmentation")
         assert len(app.paper_list.papers) < 128
         await pilot.press("escape")
-        assert app.query is None and not app.query_one(SearchBar).display
+        assert app.search_query is None and not app.query_one(SearchBar).display
         assert len(app.paper_list.papers) == 128
 
 
