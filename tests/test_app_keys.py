@@ -192,3 +192,21 @@ def test_readme_documents_every_key():
     keys_section = readme.split("### Keys", 1)[1].split("\n## ", 1)[0]
     for binding in DigestReader.BINDINGS:
         assert binding.description in keys_section, binding.description
+
+
+async def test_chinese_paragraphs_fill_the_detail_pane_to_its_edge(tmp_path):
+    from rich.cells import cell_len
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        width = app.detail.scrollable_content_region.width
+        lines = [line.plain for line in app.detail._lines]
+        start = next(i for i, line in enumerate(lines) if line.startswith("TL;DR: ICONIC-444是"))
+        end = lines.index("", start)
+        paragraph = lines[start:end]
+        assert len(paragraph) > 1, "long enough to wrap"
+        assert all(cell_len(line) <= width for line in paragraph)
+        assert all(cell_len(line) >= width - 2 for line in paragraph[:-1]), "no gap at the edge"
+        original = app.paper_list.current.tldr
+        assert "".join(paragraph)[len("TL;DR: "):] == original, "no character cut or lost"

@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 class ExportScreen(ModalScreen[None]):
     """Choose format and path for exporting the starred papers."""
 
-    BINDINGS = [Binding("escape", "dismiss", "Close", id="close-export")]
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="close-export")]
 
     class Requested(Message):
         """Export ``fmt`` to ``path``, or to the clipboard when ``path`` is None."""
