@@ -2,7 +2,8 @@
 
 Digests are untrusted input: every string goes through :func:`reader.sanitize.clean`,
 sizes are capped, and parsing is one linear pass over the lines (no backtracking
-regexes), so a 50 MB file or a 10 MB line costs time in proportion to its size.
+regexes), so a 50 MB file or a 10 MB line costs time in proportion to its size.  Files
+are read and decoded CHUNK_SIZE bytes at a time, so memory goes to the papers, not the file.
 
 The only exception any public function lets escape is :class:`DigestError`, whose
 message is one line meant for the user.  Damaged entries never fail a parse: they
@@ -11,17 +12,18 @@ yield a paper with what they have, and ``Digest.warnings`` says so in a few line
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from itertools import islice
+from itertools import chain, islice, repeat
 from datetime import date as _date
 from pathlib import Path, PurePath
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from reader.digest import SUMMARY_FIELDS, Digest, DigestError, Paper, Section
 from reader.sanitize import clean
@@ -120,6 +122,11 @@ _BLANK_RUN = re.compile(r"[ \t\r\n]*")
 """Whitespace up to the next text; one character class, so the engine keeps no backtrack state."""
 _SNIFF = 65_536
 """Bytes looked at to tell a binary file from text."""
+_BOM = b"\xef\xbb\xbf"
+_TEXT_BYTE = re.compile(rb"\S")
+CHUNK_SIZE = 1 << 20
+"""Bytes read (and decoded) at a time by :func:`load` and :func:`iter_stream`."""
+_NOT_UTF8 = "The file is not valid UTF-8: undecodable bytes are shown as \ufffd"
 _BINARY_BYTES = [bytes([code]) for code in (*range(1, 9), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F)]
 """Control codes that text files lack (tab, newlines, form feed and ESC for colours are allowed)."""
 _BAD_RUN = 1_000
@@ -141,7 +148,7 @@ def iter_parse(text: str, name: str, batch: int = 500) -> Iterator[Digest]:
     Yields the same, growing Digest after every ``batch`` entries and once more,
     complete, at the end.  Raises DigestError as :func:`parse_text` does.
     """
-    return _guarded(_iter_parse(text, name, batch, []), name)
+    return _guarded(_iter_parse([text], name, batch, []), name)
 
 
 def parse_bytes(data: bytes, name: str) -> Digest:
@@ -149,30 +156,37 @@ def parse_bytes(data: bytes, name: str) -> Digest:
 
     Raises DigestError for an empty or binary file, or text that is not a digest.
     """
-    text, notes = _decode(data, name)
-    return _whole(text, name, notes)
+    if data.startswith(_BOM):
+        data = data[len(_BOM):]
+    _check_head(data, name, lambda: False)
+    notes: list[str] = []
+    return _whole(_decoded([data], notes), name, notes)
 
 
-def load(path: str | os.PathLike) -> Digest:
+def load(path: str | os.PathLike, *, chunk_size: int = CHUNK_SIZE) -> Digest:
     """Read and parse a digest file, or the newest digest of a directory.
 
     Never blocks on a FIFO (the file type is checked before opening, and the open
     is non-blocking).  Raises DigestError with a one-line message for a missing
     path, a directory without digests, a special file, a permission problem, a file
-    that vanished, a binary file or text that is not a digest.
+    that vanished, a binary file or text that is not a digest.  The file is read
+    ``chunk_size`` bytes at a time, as :func:`iter_stream` reads it.
     """
-    return parse_bytes(*_read_file(path))
+    return next(_stream(path, None, chunk_size))
 
 
-def iter_stream(path: str | os.PathLike, batch: int = 500) -> Iterator[Digest]:
-    """:func:`load`, incrementally: reads the file, then yields as :func:`iter_parse` does.
+def iter_stream(path: str | os.PathLike, batch: int = 500, *, chunk_size: int = CHUNK_SIZE) -> Iterator[Digest]:
+    """:func:`load`, incrementally: yields as :func:`iter_parse` does while the file is read.
 
-    For the app's background load of a big file.  Raises DigestError as load does
-    (the file errors at once, the parse errors while iterating).
+    For the app's background load of a big file: the file is read and decoded
+    ``chunk_size`` bytes at a time, so the first batch comes after the first chunk
+    and the whole file is never in memory.  Raises DigestError as load does (the
+    file errors -- missing, special, unreadable, empty, binary -- at once, the parse
+    and read errors while iterating).  A UTF-8 warning appears in the batches from
+    the chunk holding the first undecodable byte on; the last digest has it wherever
+    that byte is.
     """
-    data, name = _read_file(path)
-    text, notes = _decode(data, name)
-    return _guarded(_iter_parse(text, name, batch, notes), name)
+    return _stream(path, batch, chunk_size)
 
 
 def preflight(path: str | os.PathLike) -> int:
@@ -238,9 +252,90 @@ def dump_lines(digest: Digest) -> Iterator[str]:
 # --- shared plumbing ------------------------------------------------------------------------
 
 
-def _whole(text: str, name: str, notes: list[str]) -> Digest:
+def _whole(chunks: Iterable[str], name: str, notes: list[str]) -> Digest:
     """Run the incremental parser to the end, without intermediate snapshots."""
-    return next(_guarded(_iter_parse(text, name, None, notes), name))
+    return next(_guarded(_iter_parse(chunks, name, None, notes), name))
+
+
+def _stream(path: str | os.PathLike, batch: int | None, chunk_size: int) -> Iterator[Digest]:
+    """The parse of a file read in chunks; the file's errors are raised before this returns."""
+    path, shown, _ = _resolve(path)
+    name = os.path.basename(path)
+    pieces = _file_pieces(path, shown, name, max(int(chunk_size), 1))
+    next(pieces)  # opens and checks the file now; the file is closed when ``pieces`` ends or is dropped
+    notes: list[str] = []
+    return _guarded(_iter_parse(_decoded(pieces, notes), name, batch, notes), name)
+
+
+def _file_pieces(path: str | os.PathLike, shown: str, name: str, size: int) -> Iterator[bytes | None]:
+    """A regular file's bytes in pieces of ``size``, without its BOM; first yields None once checked.
+
+    The check (regular file after the open, not empty, not binary) looks at the first
+    ``_SNIFF`` bytes, and reads on only while they are all blank.
+    """
+    with _open_regular(path, shown) as handle:
+        head = _read_some(handle, shown, _SNIFF + len(_BOM))
+        if head.startswith(_BOM):
+            head = head[len(_BOM):]
+        _check_head(head, name, lambda: _text_further(handle, shown, size))
+        yield None
+        for start in range(0, len(head), size):
+            yield head[start:start + size]
+        del head
+        while piece := _read_some(handle, shown, size):
+            yield piece
+
+
+def _check_head(head: bytes, name: str, text_further: Callable[[], bool]) -> None:
+    """DigestError for an empty or binary file, given its first bytes (BOM removed).
+
+    ``text_further`` says whether anything but whitespace follows ``head``: it is asked
+    only when ``head`` is all whitespace.
+    """
+    if not _TEXT_BYTE.search(head) and not text_further():
+        raise DigestError(f"{_display_name(name)} is empty")
+    _refuse_binary(head[:_SNIFF], name)
+
+
+def _text_further(handle: BinaryIO, shown: str, size: int) -> bool:
+    """Whether anything but whitespace follows; reads on, then goes back to where it was."""
+    offset = handle.tell()
+    try:
+        while piece := _read_some(handle, shown, max(size, _SNIFF)):
+            if _TEXT_BYTE.search(piece):
+                return True
+        return False
+    finally:
+        handle.seek(offset)
+
+
+def _read_some(handle: BinaryIO, shown: str, size: int) -> bytes:
+    """Up to ``size`` bytes (fewer only at the end of the file)."""
+    try:
+        return handle.read(size)
+    except OSError as error:
+        raise DigestError(f"{shown}: cannot read ({error.strerror or error})") from None
+
+
+def _decoded(pieces: Iterable[bytes], notes: list[str]) -> Iterator[str]:
+    """The text of UTF-8 byte pieces, a character possibly split between two; empty texts are not yielded.
+
+    Decoded strictly until the first undecodable byte, then with U+FFFD replacements from
+    the piece holding it on, which gives the text a whole decode with replacements gives,
+    and the one warning about it (first in ``notes``).
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for piece in chain(pieces, [None]):  # None: the end, where a cut-off character is undecodable
+        final = piece is None
+        try:
+            text = decoder.decode(piece or b"", final)
+        except UnicodeDecodeError:
+            # the decoder keeps its buffered bytes when it raises: decode the piece again
+            decoder.errors = "replace"
+            notes.insert(0, _NOT_UTF8)
+            text = decoder.decode(piece or b"", final)
+        if text:
+            yield text
 
 
 def _guarded(digests: Iterator[Digest], name: str) -> Iterator[Digest]:
@@ -255,47 +350,97 @@ def _guarded(digests: Iterator[Digest], name: str) -> Iterator[Digest]:
         ) from error
 
 
-def _iter_parse(text: str, name: str, batch: int | None, notes: list[str]) -> Iterator[Digest]:
+def _iter_parse(chunks: Iterable[str], name: str, batch: int | None, notes: list[str]) -> Iterator[Digest]:
     """The one parser behind every entry point: pick the format, feed lines, yield batches.
 
-    With ``batch`` None only the finished digest is yielded.
+    ``chunks`` is the text in pieces of any size (a whole text is one piece); a line may
+    span pieces.  With ``batch`` None only the finished digest is yielded.
     """
     builder = _Builder(name, notes)
-    text = text.removeprefix("\ufeff")
-    first = _NONBLANK.search(text)
-    parse = _parse_jsonl if first and first.group() == "{" else _parse_markdown
-    step = max(batch, 1) if batch is not None else ENTRY_LIMIT + 1
-    due = step
-    for count in parse(_lines(text, squeeze=parse is _parse_markdown), builder):
-        if count >= ENTRY_LIMIT:
-            builder.notes.append(f"Only the first {ENTRY_LIMIT:,} entries are read")
-            break
-        if count >= due:
-            due += step
-            yield builder.snapshot()
+    chunks = iter(chunks)
+    first, blank_lines, start = _first_text(chunks)
+    if first is not None:
+        parse = _parse_jsonl if first == "{" else _parse_markdown
+        lines = _lines(chain(start, chunks), squeeze=parse is _parse_markdown)
+        if parse is _parse_jsonl:  # the blank lines before the text count in line numbers
+            lines = chain(repeat("", blank_lines), lines)
+        step = max(batch, 1) if batch is not None else ENTRY_LIMIT + 1
+        due = step
+        for count in parse(lines, builder):
+            if count >= ENTRY_LIMIT:
+                builder.notes.append(f"Only the first {ENTRY_LIMIT:,} entries are read")
+                break
+            if count >= due:
+                due += step
+                yield builder.snapshot()
+        for _ in chunks:  # read to the end when the parse stopped early: the UTF-8 warning is about the whole file
+            if _NOT_UTF8 in notes:
+                break
     yield builder.finish(blank=first is None)
 
 
-def _lines(text: str, squeeze: bool) -> Iterator[str]:
-    """The lines of ``text``, split on LF only and made one at a time.
+def _first_text(chunks: Iterator[str]) -> tuple[str | None, int, list[str]]:
+    """(first character that is not whitespace, blank lines before its line, the chunks from its line on).
+
+    Consumes ``chunks`` up to the one holding that character, dropping a BOM at the start
+    and keeping only a count of the blank lines before: Markdown ignores blank lines
+    before the text, and JSON Lines only counts them.  The first character is None for
+    a blank text.
+    """
+    blank_lines = 0
+    start: list[str] = []  # the blank beginning of the first line of text
+    at_start = True
+    for chunk in chunks:
+        if at_start and chunk:
+            chunk, at_start = chunk.removeprefix("\ufeff"), False
+        found = _NONBLANK.search(chunk)
+        if found:
+            start.append(chunk)
+            return found.group(), blank_lines, start
+        newline = chunk.rfind("\n")
+        if newline >= 0:
+            blank_lines += chunk.count("\n")
+            start = [chunk[newline + 1:]]
+        elif chunk:
+            start.append(chunk)
+    return None, blank_lines, start
+
+
+def _lines(chunks: Iterable[str], squeeze: bool) -> Iterator[str]:
+    """The lines of the text in ``chunks``, split on LF only and made one at a time.
 
     ``str.splitlines`` would also split on form feeds and U+2028 inside a title, and a
     list of lines would cost memory per line, which a file of blank lines makes huge.
-    With ``squeeze`` a run of blank lines comes out as one (Markdown treats them alike),
-    found at C speed so megabytes of newlines cost next to nothing.
+    With ``squeeze`` a run of blank lines comes out as one (Markdown treats them alike;
+    a run split between chunks may come out as two), found at C speed so megabytes of
+    newlines cost next to nothing.  A line spanning chunks is joined once, so a line
+    longer than a chunk costs time in proportion to its length.
     """
-    start = 0
-    end = text.find("\n")
-    while end >= 0:
-        yield text[start:end]
-        start = end + 1
-        if squeeze and text[start:start + 1] in ("\n", "\r"):
-            last = text.rfind("\n", start, _BLANK_RUN.match(text, start).end())
-            if last >= 0:
-                yield ""
-                start = last + 1
-        end = text.find("\n", start)
-    yield text[start:]
+    carried: list[str] = []  # the line begun in earlier chunks
+    for text in chunks:
+        end = text.find("\n")
+        if end < 0:
+            carried.append(text)
+            continue
+        if carried:
+            carried.append(text[:end])
+            yield "".join(carried)
+            carried = []
+        else:
+            yield text[:end]
+        while True:
+            start = end + 1
+            if squeeze and text[start:start + 1] in ("\n", "\r"):
+                last = text.rfind("\n", start, _BLANK_RUN.match(text, start).end())
+                if last >= 0:
+                    yield ""
+                    start = last + 1
+            end = text.find("\n", start)
+            if end < 0:
+                break
+            yield text[start:end]
+        carried.append(text[start:])
+    yield "".join(carried)
 
 
 def _resolve(path: str | os.PathLike) -> tuple[str | os.PathLike, str, int]:
@@ -321,27 +466,14 @@ def _resolve(path: str | os.PathLike) -> tuple[str | os.PathLike, str, int]:
     return path, shown, info.st_size
 
 
-def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
-    """(text, warnings) of a file's bytes; DigestError for an empty or binary file."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if not re.search(rb"\S", data):
-        raise DigestError(f"{_display_name(name)} is empty")
-    _refuse_binary(data[:_SNIFF], name)
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace"), ["The file is not valid UTF-8: undecodable bytes are shown as \ufffd"]
+def _read_regular(path: str | os.PathLike, shown: str, size: int) -> bytes:
+    """Read ``size`` bytes of a file that stat called regular (see :func:`_open_regular`)."""
+    with _open_regular(path, shown) as handle:
+        return _read_some(handle, shown, size)
 
 
-def _read_file(path: str | os.PathLike) -> tuple[bytes, str]:
-    """(bytes, file name) of a digest path, with every check :func:`load` promises."""
-    path, shown, _ = _resolve(path)
-    return _read_regular(path, shown), os.path.basename(path)
-
-
-def _read_regular(path: str | os.PathLike, shown: str, size: int = -1) -> bytes:
-    """Read (``size`` bytes of) a file that stat called regular, re-checking after a non-blocking open."""
+def _open_regular(path: str | os.PathLike, shown: str) -> BinaryIO:
+    """Open a file that stat called regular, re-checking after a non-blocking open."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
@@ -350,13 +482,16 @@ def _read_regular(path: str | os.PathLike, shown: str, size: int = -1) -> bytes:
         raise DigestError(f"{shown}: permission denied") from None
     except OSError as error:
         raise DigestError(f"{shown}: cannot open ({error.strerror or error})") from None
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise DigestError(f"{shown} is not a regular file (a FIFO, socket or device)")
-            return handle.read(size)
-        except OSError as error:
-            raise DigestError(f"{shown}: cannot read ({error.strerror or error})") from None
+    handle = os.fdopen(fd, "rb")
+    try:
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError as error:
+        handle.close()
+        raise DigestError(f"{shown}: cannot read ({error.strerror or error})") from None
+    if not regular:
+        handle.close()
+        raise DigestError(f"{shown} is not a regular file (a FIFO, socket or device)")
+    return handle
 
 
 def _refuse_binary(sample: bytes, name: str) -> None:

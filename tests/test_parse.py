@@ -1,17 +1,22 @@
 """The digest parser against the real corpus, damaged and hostile input, and the load errors."""
 
 import functools
+import gc
 import json
 import os
 import re
+import tempfile
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from reader.digest import SUMMARY_FIELDS, DigestError
 from reader.parse import (
+    CHUNK_SIZE,
     FIELD_LIMIT,
     PLACEHOLDERS,
     TITLE_LIMIT,
@@ -474,3 +479,204 @@ def test_load_unreadable_file(tmp_path):
     path = write(tmp_path / "locked.md", TODAY.read_bytes())
     path.chmod(0)
     assert catch(load, path).endswith("permission denied")
+
+
+# --- streaming: iter_stream reads and decodes in chunks ------------------------------------------
+
+NOT_UTF8 = "The file is not valid UTF-8: undecodable bytes are shown as \ufffd"
+BOM = b"\xef\xbb\xbf"
+
+
+def outcome(digest):
+    """Everything a parse produces, comparable with ==."""
+    sections = [(section.name, section.papers) for section in digest.sections]
+    return digest.name, digest.date, digest.papers, sections, digest.entries, digest.warnings
+
+
+def streamed(path, chunk_size=CHUNK_SIZE, batch=500):
+    """The last digest of iter_stream, or the DigestError message."""
+    try:
+        return outcome(list(iter_stream(path, batch, chunk_size=chunk_size))[-1])
+    except DigestError as error:
+        return str(error)
+
+
+def decoded_whole(data: bytes, name: str):
+    """What the parser made of a file before it streamed: the whole file decoded at once, then parsed."""
+    data = data.removeprefix(BOM)
+    try:
+        digest = parse_text(data.decode("utf-8", "replace"), name)
+    except DigestError as error:
+        return str(error)
+    if data.decode("utf-8", "replace").encode("utf-8") != data:
+        digest.warnings.insert(0, NOT_UTF8)
+    return outcome(digest)
+
+
+@pytest.mark.parametrize("name", sorted(COUNTS))
+def test_iter_stream_agrees_with_load_whatever_the_chunk_size(name):
+    path = CORPUS / name
+    expected = outcome(corpus(name))
+    assert decoded_whole(path.read_bytes(), name) == expected
+    assert streamed(path) == expected
+    assert streamed(path, chunk_size=7, batch=50) == expected
+
+
+def today_sample(entries: int = 6) -> str:
+    head, blocks = today_entries()
+    return head + "\n".join(blocks[:entries])
+
+
+STREAM_CASES = {
+    "crlf": today_sample().replace("\n", "\r\n").encode(),
+    "bom": BOM + today_sample().encode(),
+    "two-boms": BOM * 2 + today_sample().encode(),
+    "bom-and-blank-start": BOM + b"\n \t\r\n\n" + "\u3000\x85\n".encode() * 3 + today_sample(2).encode(),
+    # every chunk size below splits some of the 3- and 4-byte characters
+    "multibyte": (today_sample(3) + "### [9] [\U0001d538\U0001d539 中文标题](https://arxiv.org/abs/2601.00009)\n"
+                  "TL;DR: 𝔸𝔹 中文摘要\n").encode(),
+    "invalid-utf8": today_sample(3).encode() + b"\n### [9] [Caf\xe9 \xe4\xb8](https://arxiv.org/abs/2601.00009)\n"
+                    b"Abstract: \xed\xa0\x80 \xf0\x9f\n",
+    "truncated-at-the-end": today_sample(2).encode() + "TL;DR: 中".encode()[:-1],
+    "blank-runs": b"### [1] [A](https://arxiv.org/abs/2601.00001)\n\n\n\r\n \n\nAbstract: one\n\n\n\n\n"
+                  b"two\n\r\n\r\n\tthree\n\n\n\n### [2] [B](https://arxiv.org/abs/2601.00002)\n\n\n\n",
+    "indented-start": b"\n  \t  # cs.AI 2025-01-02\n" + today_sample(2).split("\n# ", 1)[1].encode(),
+    "jsonl": b"\n\n  \n" + (CORPUS / (DW + "2026-05-21.jsonl")).read_bytes()[:20_000].rsplit(b"\n", 1)[0]
+             + b"\nnot json\n\n{\"x\": 1}\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(STREAM_CASES))
+def test_tiny_chunks_parse_like_the_whole_file(tmp_path, case):
+    data = STREAM_CASES[case]
+    path = write(tmp_path / f"{case}.md", data)
+    expected = decoded_whole(data, path.name)
+    assert isinstance(expected, tuple) and expected[4], "the case is a digest"
+    assert (NOT_UTF8 in expected[5]) == case.startswith(("invalid", "truncated"))
+    for size in (*range(1, 10), 64, 4099, CHUNK_SIZE):
+        assert streamed(path, chunk_size=size, batch=2) == expected, size
+    assert outcome(load(path, chunk_size=7)) == outcome(parse_bytes(data, path.name)) == expected
+
+
+def test_blank_lines_before_the_text_keep_json_lines_numbers(tmp_path):
+    """A blank start longer than the binary sniff: the empty check reads on, and line numbers still count it."""
+    record = (CORPUS / (DW + "2026-05-21.jsonl")).read_bytes().split(b"\n", 1)[0]
+    data = b"\n" * 100_000 + record + b"\njunk\n\n{\n" + record.replace(b'"id": "', b'"id": "1')
+    path = write(tmp_path / "late.jsonl", data)
+    expected = decoded_whole(data, path.name)
+    assert expected[5] == ["2 lines are not a JSON paper record (skipped): 100002, 100004"]
+    for size in (7, 4096, CHUNK_SIZE):
+        assert streamed(path, chunk_size=size) == expected
+
+
+def test_invalid_utf8_far_into_the_file_warns_from_its_chunk_on(tmp_path):
+    """The first batch comes before the whole file is read: it has no warning yet; the last one has it, first."""
+    entry = "### [{n}] [中文 {n}](https://arxiv.org/abs/2601.{n:05d})\nTL;DR: 摘要 {n}\nAbstract: text {n}\n\n"
+    good = "".join(entry.format(n=n) for n in range(1, 12_001)).encode()
+    assert len(good) > CHUNK_SIZE + 65_536
+    data = good + b"### [9] [Bad \xff byte](https://arxiv.org/abs/2602.00001)\nAbstract: a\n"
+    path = write(tmp_path / "late.md", data)
+    digests = iter_stream(path, batch=100)
+    assert next(digests).warnings == []
+    assert outcome(list(digests)[-1]) == decoded_whole(data, path.name)
+    last = list(iter_stream(path, batch=100, chunk_size=7))[-1]
+    assert last.warnings == [NOT_UTF8] and last.papers[-1].title == "Bad \ufffd byte"
+
+
+@pytest.mark.parametrize("data", [
+    "".join(f"### [{n}] [T](https://arxiv.org/abs/2601.0000{n})\nAbstract: a\n" for n in range(1, 6)).encode() + b"\xff\n",
+    b'{"id": "2601.00001", "title": "A"}\n' + b"junk\n" * 5 + b'{"id": "2601.00002", "title": "B"}\n\xff',
+])
+def test_invalid_utf8_after_the_parse_stopped_still_warns(tmp_path, monkeypatch, data):
+    """The parse stops at the entry limit, or in a JSON Lines file of junk: the rest is still checked."""
+    monkeypatch.setattr("reader.parse.ENTRY_LIMIT", 3)
+    monkeypatch.setattr("reader.parse._BAD_RUN", 4)
+    path = write(tmp_path / "stops.md", data)
+    expected = decoded_whole(data, path.name)
+    assert expected[5][0] == NOT_UTF8 and len(expected[5]) >= 2
+    for size in (1, 7, CHUNK_SIZE):
+        assert streamed(path, chunk_size=size) == expected
+
+
+def test_a_10_mb_line_spanning_many_chunks_is_linear(tmp_path):
+    ten_mb = 10 * 1024 * 1024
+    data = ("### [1] [" + "中" * (ten_mb // 3) + "](https://arxiv.org/abs/2601.00001)\n*A*\nAbstract: "
+            + "word " * (ten_mb // 5) + "\n").encode()
+    path = write(tmp_path / "line.md", data)
+    expected = decoded_whole(data, path.name)
+    assert len(expected[5]) == 2 and "cut" in expected[5][0]
+    for size in (1024, CHUNK_SIZE):
+        started = time.perf_counter()
+        assert streamed(path, chunk_size=size) == expected
+        assert time.perf_counter() - started < 5, size
+
+
+def test_megabytes_of_blank_lines_stream_fast(tmp_path):
+    entry = b"### [%d] [T](https://arxiv.org/abs/2601.0000%d)\nAbstract: a\n"
+    blank = write(tmp_path / "blank.md", b"\n" * 50_000_000)
+    started = time.perf_counter()
+    with pytest.raises(DigestError, match="blank.md is empty"):
+        iter_stream(blank)  # a file error: raised before iterating
+    data = b"\n" * 20_000_000 + entry % (1, 1) + b"\n" * 20_000_000 + entry % (2, 2) + b"\r\n" * 5_000_000
+    path = write(tmp_path / "gaps.md", data)
+    digest = list(iter_stream(path))[-1]
+    assert [paper.abstract for paper in digest.papers] == ["a", "a"] and digest.warnings == []
+    assert time.perf_counter() - started < 5
+
+
+def test_file_errors_come_at_once_and_the_file_is_closed(tmp_path):
+    for name, data, message in [
+        ("empty.md", BOM, "empty.md is empty"),
+        ("image.md", b"\x89PNG\x00" * 10, "image.md is not a digest (binary file)"),
+    ]:
+        with pytest.raises(DigestError, match=re.escape(message)):
+            iter_stream(write(tmp_path / name, data))  # not iterated
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        return
+    before = len(list(fds.iterdir()))
+    unstarted, started = iter_stream(TODAY), iter_stream(TODAY, batch=10)
+    next(started)
+    assert len(list(fds.iterdir())) == before + 2
+    del unstarted, started
+    gc.collect()
+    assert len(list(fds.iterdir())) == before
+    list(iter_stream(TODAY))
+    assert len(list(fds.iterdir())) == before
+
+
+def test_streaming_never_holds_the_whole_file(tmp_path):
+    entry = "### [1] [同一篇](https://arxiv.org/abs/2601.00001)\nAbstract: " + "摘要文字 " * 150 + "\n\n"
+    data = (entry * 2_000).encode()  # about 3 MB of one repeated paper: the digest itself stays small
+    path = write(tmp_path / "repeats.md", data)
+    tracemalloc.start()
+    try:
+        digest = list(iter_stream(path, chunk_size=65_536))[-1]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(digest.entries) == 2_000
+    assert peak < len(data) / 4, f"peak {peak:,} bytes for a {len(data):,}-byte file"
+
+
+LINE_STARTS = ["", "### [1] [", "### [2] [", "# ", "  # ", "<details>", "</details>", "Abstract: ", "TL;DR: ", "{", "  ", "*"]
+PIECES = ["", "中文", "\U0001d538", "](https://arxiv.org/abs/2601.00001)", "]", ":", "\r", "\ufeff", "\u3000", "}", " "]
+STREAM_TEXT = st.lists(
+    st.tuples(st.sampled_from(LINE_STARTS), st.lists(st.sampled_from(PIECES), max_size=4).map("".join)).map("".join),
+    max_size=20,
+).map("\n".join)
+RAW_BYTES = st.sampled_from([b"", b"\xff", b"\xe4\xb8", b"\xed\xa0\x80", b"\xf0\x9f", BOM, b"\n\n\n", b"\r\n"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from([b"", BOM, BOM * 2, b"\n \n"]),
+    st.lists(st.tuples(STREAM_TEXT.map(str.encode), RAW_BYTES), max_size=3),
+    st.integers(1, 12),
+)
+def test_any_chunk_size_parses_like_the_whole_file(start, parts, size):
+    data = start + b"".join(text + raw for text, raw in parts)
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(Path(folder) / "fuzz_2025-09-03.md", data)
+        expected = decoded_whole(data, path.name) if data.removeprefix(BOM).strip() else "fuzz_2025-09-03.md is empty"
+        assert streamed(path, chunk_size=size, batch=1) == expected
