@@ -45,7 +45,9 @@ def break_offsets(text: str, width: int) -> list[int]:
         wide = char_width == 2
         if index > line_start and _can_break(previous, char, previous_wide, wide):
             opportunity = index
-        if char != " " and line_width + char_width > width and index > line_start:
+        while char != " " and line_width + char_width > width and index > line_start:
+            # Break at the last opportunity; if what it carries over still does not fit
+            # with this character (a word glued to closing punctuation), fold right here.
             new_start = opportunity if opportunity > line_start else index
             offsets.append(new_start)
             line_width = sum(get_character_cell_size(c) for c in text[new_start:index])
