@@ -54,22 +54,23 @@ SYNC_INDEX_LIMIT = 2000
 """Digests up to this size are indexed at once when searched (well under 0.1 s); larger
 ones in a worker while the list says so."""
 
-MAIN_SCREEN_ACTIONS = frozenset(
-    {
-        "move", "edge", "focus_pane", "section", "page", "toggle_view", "open_link",
-        "copy_link", "star", "toggle_read", "unread_only", "next_unread", "mark_all_read",
-        "undo", "show_help", "search", "clear_search", "interests_only", "reload_config",
-        "copy_citation", "export",
-    }
-)
-"""Actions that act on the three panes, and so are off while a dialog is open."""
 
 
 def _web_browser(url: str) -> bool:
-    """Open ``url`` in the user's browser (imported here: it is not needed to start)."""
+    """Open ``url`` in a graphical browser; False if there is none.
+
+    A console browser (lynx, w3m) would take over the reader's own terminal from a
+    worker thread, so it is refused. Imported here: it is not needed to start.
+    """
     import webbrowser
 
-    return webbrowser.open(url)
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    if type(browser) is webbrowser.GenericBrowser:  # the console browsers; GUI ones are subclasses
+        return False
+    return browser.open(url)
 
 
 def _snapshot(digest: Digest) -> Digest:
@@ -122,6 +123,9 @@ class DigestReader(App[int]):
         Binding("q", "quit", "Quit", id="quit"),
         Binding("ctrl+c", "quit", "Quit", id="interrupt", show=False, priority=True),
     ]
+
+    _pane_actions = frozenset(binding.action.split("(")[0] for binding in BINDINGS if binding.action != "quit")
+    """Every action of the table but quit acts on the panes, and so is off while a dialog is open."""
 
     def __init__(
         self,
@@ -228,6 +232,7 @@ class DigestReader(App[int]):
 
     def _digest_loaded(self, digest: Digest) -> None:
         self.library = Library(digest)
+        self._index = None  # it indexed fewer papers
         self._sync_read()
         self._refresh_all()
 
@@ -236,6 +241,8 @@ class DigestReader(App[int]):
         self._refresh_all()
         self._announce_warnings()
         self._match_interests()
+        if self.search_bar is not None:  # searched while loading: index the whole digest now
+            self._start_index()
         gc.freeze()  # the digest lives as long as the app: keep it out of every full collection
 
     @work(thread=True, exclusive=True, group="interests")
@@ -250,6 +257,15 @@ class DigestReader(App[int]):
         if papers is self.digest.papers and interests is self._interests:
             self._interest_cache.update(matched)
             self._refresh_all()
+
+    def _start_index(self) -> None:
+        """Index the digest for search: at once when small, else in a worker (see SYNC_INDEX_LIMIT)."""
+        if self._index is not None:
+            return
+        if len(self.digest.papers) <= SYNC_INDEX_LIMIT:
+            self._index = self._index_of(self.digest.papers)
+        else:
+            self._build_index()
 
     @work(thread=True, exclusive=True, group="index")
     def _build_index(self) -> None:
@@ -319,9 +335,7 @@ class DigestReader(App[int]):
             index, among, source = SearchIndex(papers), None, papers
         else:
             if self._index is None:
-                if len(self.digest.papers) > SYNC_INDEX_LIMIT:
-                    return []  # the worker is indexing: _index_ready shows the result
-                self._index = self._index_of(self.digest.papers)
+                return []  # the worker is indexing: _index_ready shows the result
             index, positions = self._index
             among, source = [positions[paper.id] for paper in papers], self.digest.papers
         found = index.filter(self.search_query, is_read=self._is_read, is_starred=self.store.is_starred, among=among)
@@ -359,12 +373,17 @@ class DigestReader(App[int]):
         self._refresh_sidebar()
         self._refresh_list(keep)
 
-    def _refresh_list(self, keep: str | None = None) -> None:
-        """Redraw list, header and detail after a filter changed (the sidebar counts whole sections)."""
+    def _refresh_list(self, keep: str | None = None, *, from_top: bool = False) -> None:
+        """Redraw list, header and detail after a filter changed (the sidebar counts whole sections).
+
+        The cursor stays on paper ``keep``, else on the paper it was on unless ``from_top``.
+        """
         current = self.paper_list.current
+        if keep is None and not from_top and current is not None:
+            keep = current.id
         papers = self._visible()
         self.paper_list.empty_message = self._empty_message()
-        self.paper_list.show(papers, keep=keep or (current.id if current else None))
+        self.paper_list.show(papers, keep=keep)
         self._refresh_header()
         self._follow_cursor()
 
@@ -399,7 +418,7 @@ class DigestReader(App[int]):
         if self.section_key == STARRED and not self.store.stars():
             return "Nothing starred yet: press s on a paper to star it."
         if self.search_query is not None:
-            if self._index is None and len(self.digest.papers) > SYNC_INDEX_LIMIT:
+            if self._index is None:
                 return "Indexing for search…"
             return "No papers match the search (escape clears it)."
         if self.filters.interests_only:
@@ -445,13 +464,10 @@ class DigestReader(App[int]):
     def _section_highlighted(self, message: OptionList.OptionHighlighted) -> None:
         self._switch_section(self.sections.current_key)
 
-    def _switch_section(self, key: str | None) -> None:
+    def _switch_section(self, key: str | None, keep: str | None = None) -> None:
         if key is not None and key != self.section_key:
             self.section_key = key
-            self.paper_list.empty_message = self._empty_message()
-            self.paper_list.show(self._visible())
-            self._refresh_header()
-            self._follow_cursor()
+            self._refresh_list(keep, from_top=True)
 
     @on(OptionList.OptionSelected, "#sections")
     def _section_selected(self, message: OptionList.OptionSelected) -> None:
@@ -480,18 +496,18 @@ class DigestReader(App[int]):
         if self._mark_read([paper.id], True):
             self._marks_changed()
 
-    def _marks_changed(self, keep_scroll: bool = True) -> None:
+    def _marks_changed(self) -> None:
         """Redraw what shows marks; the store saves in the background."""
         self._refresh_sidebar()
         self.paper_list.refresh()
         self._refresh_header()
-        self._show_detail(keep_scroll=keep_scroll)
+        self._show_detail(keep_scroll=True)
 
     # -- actions ----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Pane actions are off while a dialog or the help screen is open."""
-        if action in MAIN_SCREEN_ACTIONS and self.screen is not self.screen_stack[0]:
+        if action in self._pane_actions and self.screen is not self.screen_stack[0]:
             return False
         if action == "clear_search":
             return self.search_query is not None or bool(self.search_bar and self.search_bar.display)
@@ -525,13 +541,14 @@ class DigestReader(App[int]):
     def action_section(self, delta: int) -> None:
         self._select_section((self.sections.highlighted or 0) + delta)
 
-    def _select_section(self, index: int) -> None:
-        """Highlight sidebar line ``index`` (clamped) and show its papers in the same frame."""
+    def _select_section(self, index: int, keep: str | None = None) -> None:
+        """Highlight sidebar line ``index`` (clamped) and show its papers in the same frame,
+        from the top or on paper id ``keep``."""
         count = len(self.sections.entries)
         if count:
             with self.sections.prevent(OptionList.OptionHighlighted):
                 self.sections.highlighted = max(0, min(count - 1, index))
-            self._switch_section(self.sections.current_key)
+            self._switch_section(self.sections.current_key, keep)
 
     def action_page(self, direction: int) -> None:
         self.detail.page(direction)
@@ -558,7 +575,6 @@ class DigestReader(App[int]):
     def action_open_link(self, pdf: bool = False) -> None:
         if url := self._link(pdf):
             self._open_in_browser(url)
-            self.notify(f"Opening {url}", markup=False)
 
     def action_copy_citation(self) -> None:
         paper = self.paper_list.current
@@ -569,7 +585,11 @@ class DigestReader(App[int]):
     @work(thread=True, group="browser")
     def _open_in_browser(self, url: str) -> None:
         """Browsers can take seconds to start: never on the UI thread."""
-        self.open_url(url)
+        if self.open_url(url):
+            self.call_from_thread(self.notify, f"Opened {url}", markup=False)
+        else:
+            message = f"No graphical web browser to open {url} (y copies the link)."
+            self.call_from_thread(self.notify, message, severity="warning", markup=False)
 
     def action_copy_link(self) -> None:
         if url := self._link(pdf=False):
@@ -622,17 +642,18 @@ class DigestReader(App[int]):
                 unread = [paper for paper in candidates if not self._is_read(paper.id)]
                 if unread:
                     target = unread[0] if direction > 0 else unread[-1]
-                    self.section_key = key
-                    self._refresh_all(keep=target.id)
+                    self._select_section([entry.key for entry in self.sections.entries].index(key), keep=target.id)
                     return
         self.notify("No more unread papers" + (" below." if direction > 0 else " above."), timeout=2)
 
     def action_mark_all_read(self) -> None:
-        papers = self.paper_list.papers
-        self._undo_ids = self._mark_read((paper.id for paper in papers), True)
+        changed = self._mark_read((paper.id for paper in self.paper_list.papers), True)
+        if not changed:
+            self.notify("Everything here is read already.", timeout=2)
+            return
+        self._undo_ids = changed
         self._marks_changed()
-        if self._undo_ids:
-            self.notify(f"Marked {len(self._undo_ids)} papers read. Press U to undo.", timeout=8)
+        self.notify(f"Marked {len(changed)} papers read. Press U to undo.", timeout=8)
 
     def action_undo(self) -> None:
         if not self._undo_ids:
@@ -655,8 +676,7 @@ class DigestReader(App[int]):
             await self.query_one("#reading").mount(bar, before=self.paper_list)
         bar.display = True
         bar.input.focus()
-        if self._index is None:
-            self._build_index()
+        self._start_index()
 
     def action_clear_search(self) -> None:
         bar = self.search_bar
@@ -712,6 +732,8 @@ class DigestReader(App[int]):
             self.notify(f"{error}\nThe previous settings stay.", title="Config not reloaded", severity="error", timeout=10, markup=False)
             return
         self.config = config
+        if config.mark_read != "auto" and self._read_timer is not None:
+            self._read_timer.stop()
         self._interests = self._interests_of(config)
         self._interest_cache = {}
         if not self._interests:

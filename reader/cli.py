@@ -59,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from reader.config import resolve_paths
 
-        paths = resolve_paths(args.state, args.config)
+        try:
+            paths = resolve_paths(args.state, args.config)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
         if args.show_paths:
             print(f"state:  {paths.state}\nconfig: {paths.config}")
             return 0
@@ -118,7 +121,7 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int
         sys.stdout.write(text)
         return 0
     try:
-        write(text, Path(output).expanduser())
+        write(text, output)
     except ExportError as error:
         raise UsageError(str(error)) from None
     print(f"digest-reader: exported {len(stars)} papers to {output}", file=sys.stderr)
@@ -127,8 +130,8 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int
 
 def run_app(targets: list[str], paths) -> int:
     """Check the digest before the terminal is taken over, then start the TUI."""
-    from reader.config import ConfigError, load_config
-    from reader.parse import DigestError, find_digest, load, preflight
+    from reader.config import ConfigError, load_config, user_path
+    from reader.parse import DigestError, load, preflight
 
     if len(targets) > 1:
         raise UsageError("open one digest at a time (several PATHs go with --export)")
@@ -138,14 +141,9 @@ def run_app(targets: list[str], paths) -> int:
             with as_file(SAMPLE) as sample_path:
                 digest, path = load(sample_path), None
         else:
-            path = Path(targets[0]).expanduser()
-            if path.is_dir():
-                path = find_digest(path)
-            if preflight(path) > BACKGROUND_PARSE_BYTES:
-                digest = None
-            else:
-                digest = load(path)
-    except DigestError as error:
+            path, size = preflight(user_path(targets[0]))
+            digest = None if size > BACKGROUND_PARSE_BYTES else load(path)
+    except (DigestError, ValueError) as error:
         raise UsageError(str(error)) from None
     try:
         config = load_config(paths.config)
@@ -158,7 +156,7 @@ def run_app(targets: list[str], paths) -> int:
     store = MarkStore.open(paths.state)
     try:
         app = DigestReader(store=store, config=config, digest=digest, path=path, sample=sample, config_path=paths.config)
-        result = app.run()
+        app.run()
     finally:
         store.close()
-    return result or 0
+    return app.return_code or 0

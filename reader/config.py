@@ -54,7 +54,19 @@ def resolve_paths(state: str | None = None, config: str | None = None) -> Paths:
 
 def _chosen(option: str | None, env: str) -> Path | None:
     value = option or os.environ.get(env)
-    return Path(value).expanduser().absolute() if value else None
+    return user_path(value).absolute() if value else None
+
+
+def user_path(value: str | os.PathLike) -> Path:
+    """A path the user typed, ``~`` expanded; ValueError with a reason a user understands
+    when it cannot name a file (``~nosuchuser/x``, a NUL byte)."""
+    text = os.fspath(value)
+    if "\0" in text:
+        raise ValueError(f"{text!r} is not a usable path (it contains a NUL byte)")
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # ~user of a user that does not exist
+        raise ValueError(f"{text}: no such user's home folder") from None
 
 
 class ConfigError(Exception):
@@ -93,7 +105,10 @@ def _delay(value: object) -> float:
 def _folder(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("a folder path")
-    return os.path.expanduser(value)
+    try:
+        return str(user_path(value))
+    except ValueError:
+        raise ValueError("a folder path (~user must name a user of this machine)") from None
 
 
 def _words(value: object) -> list[str]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from string import ascii_lowercase
 from urllib.parse import quote
 
+from reader.config import user_path
 from reader.digest import Star
 from reader.sanitize import clean, is_safe_url
 
@@ -381,7 +382,10 @@ def filter_stars(stars: Iterable[Star], ids: set[str]) -> list[Star]:
 
 def default_path(fmt: str, export_dir: str | None, today: date) -> Path:
     """Where an export goes unless the user says otherwise: export_dir, else the home folder."""
-    folder = Path(export_dir).expanduser() if export_dir else Path.home()
+    try:
+        folder = user_path(export_dir) if export_dir else Path.home()
+    except ValueError:  # the config refuses such a folder; a caller's own value falls back home
+        folder = Path.home()
     return folder / f"digest-reader-starred-{today.isoformat()}.{_format(fmt).extension}"
 
 
@@ -391,13 +395,18 @@ def write(text: str, path: str | Path) -> None:
     A read-only file is refused even though rename could replace it, since that is what the
     user asked for by making it read-only.
     """
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise ExportError(f"{path} is a directory")
-    if not path.parent.is_dir():
-        raise ExportError(f"folder does not exist: {path.parent}")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise ExportError(f"permission denied: {path}")
+    try:
+        path = user_path(path)
+        if path.is_dir():
+            raise ExportError(f"{path} is a directory")
+        if not path.parent.is_dir():
+            raise ExportError(f"folder does not exist: {path.parent}")
+        if path.exists() and not os.access(path, os.W_OK):
+            raise ExportError(f"permission denied: {path}")
+    except ValueError as error:
+        raise ExportError(str(error)) from None
+    except OSError as error:  # a name too long, a loop of links
+        raise ExportError(f"cannot write {path}: {error.strerror or error}") from None
     temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         with open(temp, "xb") as file:  # "x": plain open() permissions, never someone else's file

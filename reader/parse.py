@@ -189,8 +189,9 @@ def iter_stream(path: str | os.PathLike, batch: int = 500, *, chunk_size: int = 
     return _stream(path, batch, chunk_size)
 
 
-def preflight(path: str | os.PathLike) -> int:
-    """Check a digest path without parsing it and return the file's size in bytes.
+def preflight(path: str | os.PathLike) -> tuple[Path, int]:
+    """Check a digest path without parsing it: the digest file (the newest one, for a
+    directory) and its size in bytes.
 
     Lets the CLI report a missing, special, unreadable or binary file before the
     terminal is taken over, and decide whether to parse in the background.  Raises
@@ -198,7 +199,7 @@ def preflight(path: str | os.PathLike) -> int:
     """
     path, shown, size = _resolve(path)
     _refuse_binary(_read_regular(path, shown, _SNIFF), os.path.basename(path))
-    return size
+    return Path(path), size
 
 
 def find_digest(directory: str | os.PathLike) -> Path:

@@ -64,8 +64,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from reader.sanitize import clean
+import tomli_w
+
 from reader.digest import SUMMARY_FIELDS, Paper, Star
+from reader.sanitize import clean
 
 FORMAT_VERSION = 1
 SAVE_DELAY = 0.5
@@ -90,8 +92,6 @@ _SHORT = 80
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _LITERAL = re.compile(r"[^'\x00-\x08\x0a-\x1f\x7f]*")
 _MULTILINE_LITERAL = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f]*")
-_ESCAPED = re.compile(r'["\\\x00-\x08\x0a-\x1f\x7f]')
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 
 class _ReadSet:
@@ -601,7 +601,8 @@ def _string(text: str) -> str:
 
 
 def _basic_string(text: str) -> str:
-    return '"' + _ESCAPED.sub(lambda match: _ESCAPES.get(match[0]) or f"\\u{ord(match[0]):04x}", text) + '"'
+    """A basic (escaped) TOML string, for text no literal string can hold: tomli-w's escaping."""
+    return tomli_w.dumps({"v": text})[len("v = ") : -1]
 
 
 def _number_lines(numbers: set[str]) -> str:

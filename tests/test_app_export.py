@@ -73,3 +73,15 @@ async def test_escape_closes_and_nothing_starred_says_so(tmp_path):
         await star_two_and_open_export(pilot)
         await pilot.press("escape")
         assert not isinstance(app.screen, ExportScreen)
+
+
+async def test_paths_that_cannot_name_a_file_keep_the_dialog_open(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await star_two_and_open_export(pilot)
+        for bad in ("~nosuchuser-xyz/x.bib", str(tmp_path / ("n" * 300 + ".bib"))):
+            dialog.path_input.value = bad
+            await pilot.click("#export-save")
+            await pilot.pause()
+            assert app.screen is dialog
+            assert "no such user" in screen_text(app) or "cannot write" in screen_text(app)

@@ -88,6 +88,7 @@ async def test_n_and_N_jump_between_unread_papers_across_sections(tmp_path):
         app._mark_read((paper.id for paper in cv[1:]), True)
         await pilot.press("n")
         assert app.section_key == "cs.CL", "the rest of cs.CV is read: on to the next section"
+        assert app.sections.current_key == "cs.CL", "the sidebar follows"
         assert app.paper_list.cursor == 0
         await pilot.press("N")
         assert app.section_key == "cs.CV"
@@ -101,6 +102,7 @@ async def test_A_marks_the_view_read_and_U_undoes(tmp_path):
         await pilot.press("l", "A")
         assert all(app.store.is_read(paper.id) for paper in app.paper_list.papers)
         assert app.sections.entries[0].unread == 128 - 35
+        await pilot.press("A")  # nothing left to mark: the undo must survive
         await pilot.press("U")
         assert app.store.is_read("2601.10802"), "undo restores exactly what A changed"
         assert sum(app.store.is_read(paper.id) for paper in app.paper_list.papers) == 1

@@ -162,3 +162,32 @@ async def test_p_opens_the_pdf_and_Y_copies_a_citation(tmp_path):
             "ICONIC-444: A 3.1-Million-Image Dataset for OOD Detection Research. "
             "Gerhard Krumpl, Henning Avenhaus, Horst Possegger. arXiv:2601.10802"
         )
+
+
+async def test_search_while_a_big_digest_loads(tmp_path):
+    """A search typed during a background load ends up over the whole digest."""
+    from reader.app import DigestReader
+    from reader.parse import load
+    from reader.store import MarkStore
+
+    path = CORPUS / "dw-dengwei__daily-arXiv-ai-enhanced__2026-06-02.md"
+    app = DigestReader(store=MarkStore.open(tmp_path / "s.toml"), config=Config(mark_read="manual"), path=path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await type_query(pilot, "diffusion")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        full = load(path)
+        expected = [paper.id for paper in full.papers if "diffusion" in (paper.title + (paper.abstract or "") + (paper.tldr or "")).lower()]
+        assert not app.loading and len(app.digest.papers) == 532
+        assert set(expected) <= {paper.id for paper in app.paper_list.papers}
+    app.store.close()
+
+
+async def test_a_failed_browser_says_so(tmp_path):
+    app = make_app(tmp_path)
+    app.open_url = lambda url: False
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("o")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("No graphical web browser" in note.message for note in app._notifications)

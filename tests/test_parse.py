@@ -435,9 +435,11 @@ def test_never_blocks_on_a_fifo(tmp_path, function):
 
 
 def test_preflight_checks_without_parsing(tmp_path):
-    assert preflight(TODAY) == TODAY.stat().st_size
-    assert preflight(CORPUS) == (CORPUS / (DW + "2026-06-02.md")).stat().st_size
-    assert preflight(write(tmp_path / "notes.md", b"not a digest, but text")) == 22
+    assert preflight(TODAY) == (TODAY, TODAY.stat().st_size)
+    newest = CORPUS / (DW + "2026-06-02.md")
+    assert preflight(CORPUS) == (newest, newest.stat().st_size)
+    notes = write(tmp_path / "notes.md", b"not a digest, but text")
+    assert preflight(notes) == (notes, 22)
     assert catch(preflight, write(tmp_path / "image.md", b"\x89PNG\x00" * 10)).endswith("is not a digest (binary file)")
     assert catch(preflight, tmp_path / "missing.md").endswith("no such file or directory")
 

@@ -23,9 +23,9 @@ class ExportScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q", "dismiss", "Close", id="close-export")]
 
     class Requested(Message):
-        """Export ``fmt`` to ``path``, or to the clipboard when ``path`` is None."""
+        """Export ``fmt`` to ``path`` (as typed), or to the clipboard when ``path`` is None."""
 
-        def __init__(self, dialog: ExportScreen, fmt: str, path: Path | None) -> None:
+        def __init__(self, dialog: ExportScreen, fmt: str, path: str | None) -> None:
             super().__init__()
             self.dialog = dialog
             self.fmt = fmt
@@ -87,7 +87,7 @@ class ExportScreen(ModalScreen[None]):
         if not to_clipboard and not text:
             self.show_error("Give a path to write to.")
             return
-        path = None if to_clipboard else Path(text).expanduser()
+        path = None if to_clipboard else text
         self.post_message(self.Requested(self, self._format, path))
 
     def action_dismiss(self, result: None = None) -> None:
