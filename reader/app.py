@@ -111,7 +111,7 @@ class DigestReader(App[int]):
         Binding("A", "mark_all_read", "All read", id="mark-all-read", show=False),
         Binding("U", "undo", "Undo all read", id="undo", show=False),
         Binding("slash", "search", "Search", id="search", key_display="/"),
-        Binding("escape", "clear_search", "Clear search", id="clear-search", show=False),
+        Binding("escape", "clear_search", "Clear search", id="clear-search"),
         Binding("m", "interests_only", "Interests", id="interests-only", show=False),
         Binding("o", "open_link", "Open", id="open"),
         Binding("p", "open_link(True)", "Open PDF", id="open-pdf", show=False),
@@ -617,9 +617,14 @@ class DigestReader(App[int]):
         self._marks_changed()
 
     def action_unread_only(self) -> None:
-        self.filters = replace(self.filters, unread_only=not self.filters.unread_only)
+        self._toggle_filter("unread_only", "Showing unread papers only")
+
+    def _toggle_filter(self, name: str, when_on: str) -> None:
+        """Flip a boolean filter of :class:`Filters` and say what the list shows now."""
+        on = not getattr(self.filters, name)
+        self.filters = replace(self.filters, **{name: on})
         self._refresh_list()
-        self.notify("Showing unread papers only" if self.filters.unread_only else "Showing all papers", timeout=2)
+        self.notify(when_on if on else "Showing all papers", timeout=2)
 
     def action_next_unread(self, direction: int) -> None:
         """Jump to the next unread paper in this list, then on into the next sections."""
@@ -674,16 +679,13 @@ class DigestReader(App[int]):
         if bar is None:
             bar = SearchBar(id="search")
             await self.query_one("#reading").mount(bar, before=self.paper_list)
-        bar.display = True
-        bar.input.focus()
+        bar.open()
         self._start_index()
 
     def action_clear_search(self) -> None:
         bar = self.search_bar
         if bar is not None and (bar.display or self.search_query is not None):
-            bar.input.value = ""
-            bar.show_error(None)
-            bar.display = False
+            bar.clear()
             self._apply_query(None)
             self.paper_list.focus()
 
@@ -699,9 +701,10 @@ class DigestReader(App[int]):
         bar.show_error(None)
         self._apply_query(query if query.terms else None)
 
-    @on(SearchBar.Done)
-    def _search_done(self, message: SearchBar.Done) -> None:
-        if message.keep and self.search_query is not None:
+    @on(Input.Submitted, "#search-input")
+    def _search_done(self, message: Input.Submitted) -> None:
+        """Enter keeps the filter and returns to the list (an empty query closes the line)."""
+        if self.search_query is not None:
             self.paper_list.focus()
         else:
             self.action_clear_search()
@@ -718,9 +721,7 @@ class DigestReader(App[int]):
         if self._interests is None:
             self.notify("No interests configured: add `interests` or `authors` to the config file (digest-reader --paths shows where).", timeout=6, markup=False)
             return
-        self.filters = replace(self.filters, interests_only=not self.filters.interests_only)
-        self._refresh_list()
-        self.notify("Showing papers that match your interests" if self.filters.interests_only else "Showing all papers", timeout=2)
+        self._toggle_filter("interests_only", "Showing papers that match your interests")
 
     def action_reload_config(self) -> None:
         """Take edits of the config file; a broken file keeps the previous settings."""

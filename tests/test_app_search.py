@@ -15,7 +15,7 @@ async def type_query(pilot, text: str) -> None:
     """Open the search line and put ``text`` in it (one keystroke, then the rest at once)."""
     await pilot.press("slash")
     bar = pilot.app.query_one(SearchBar)
-    bar.input.value = text
+    bar.query_one("#search-input").value = text
     await pilot.pause()
 
 
@@ -142,7 +142,7 @@ async def test_math_shows_as_unicode_and_raw_latex_is_a_switch(tmp_path):
         assert papers, "the corpus day has T$^\\star$"
         assert app._row_info(papers[0]).title.startswith("T⋆: Progressive Block Scaling")
         await pilot.press("slash")
-        app.query_one(SearchBar).input.value = "id:2601.11214"
+        app.query_one("#search-input").value = "id:2601.11214"
         await pilot.press("enter", "t")
         assert "We present T⋆, a simple TraceRL-based" in screen_text(app)
     raw = make_app(tmp_path, LATEX_DAY, config=Config(mark_read="manual", raw_latex=True))

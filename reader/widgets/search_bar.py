@@ -4,34 +4,39 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input, Static
+
+PLACEHOLDER = 'words "a phrase" -exclude cat:cs.CL author:Name is:unread is:starred id:2601.1'
 
 
 class SearchBar(Vertical):
-    """The query input (the app filters on its Input.Changed) and the query's error line."""
+    """The query input and its error line.
 
-    BINDINGS = [Binding("escape", "clear", "Clear search", id="clear-search")]
+    The app listens to the Input's own Changed and Submitted messages (one hop less per
+    keystroke than a message of this widget's); escape is the app's clear-search key.
+    """
 
     _error: str | None = ""
     """The message on show, so an unchanged one costs no redraw (it starts unlike any)."""
 
-    class Done(Message):
-        """Enter (keep the filter) or escape (clear it)."""
-
-        def __init__(self, keep: bool) -> None:
-            super().__init__()
-            self.keep = keep
-
     def compose(self) -> ComposeResult:
-        yield Input(placeholder='words "a phrase" -exclude cat:cs.CL author:Name is:unread is:starred id:2601.1', id="search-input")
+        yield Input(placeholder=PLACEHOLDER, id="search-input")
         yield Static(id="search-error")
 
-    @property
-    def input(self) -> Input:
-        return self.query_one(Input)
+    def on_mount(self) -> None:
+        self.show_error(None)
+
+    def open(self) -> None:
+        """Show the line and put the cursor in it."""
+        self.display = True
+        self.query_one(Input).focus()
+
+    def clear(self) -> None:
+        """Empty and hide the line."""
+        self.query_one(Input).value = ""
+        self.show_error(None)
+        self.display = False
 
     def show_error(self, message: str | None) -> None:
         """Say what is wrong with the query under the line (plain text, never markup)."""
@@ -41,13 +46,3 @@ class SearchBar(Vertical):
         error = self.query_one("#search-error", Static)
         error.update(Text(message or ""))
         error.display = bool(message)
-
-    def on_mount(self) -> None:
-        self.show_error(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.post_message(self.Done(keep=True))
-
-    def action_clear(self) -> None:
-        self.post_message(self.Done(keep=False))
