@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import gc
 import signal
-from time import monotonic
 from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
-from typing import Callable, ClassVar, Iterable
+from time import monotonic
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -27,7 +27,16 @@ from reader.config import Config, ConfigError, load_config
 from reader.digest import Digest, Paper
 from reader.latex import to_unicode
 from reader.sanitize import clean, is_safe_url
-from reader.search import Interests, Query, QueryError, SearchIndex, highlight_spans, parse_query, term_spans
+from reader.screens.help import HelpScreen, describe_keys
+from reader.search import (
+    Interests,
+    Query,
+    QueryError,
+    SearchIndex,
+    highlight_spans,
+    parse_query,
+    term_spans,
+)
 from reader.store import MarkStore
 from reader.view import ALL, STARRED, Filters, Library
 from reader.widgets.digest_header import DigestHeader
@@ -35,7 +44,6 @@ from reader.widgets.paper_detail import DetailOptions, PaperDetail
 from reader.widgets.paper_list import PaperList, RowInfo
 from reader.widgets.search_bar import SearchBar
 from reader.widgets.section_list import SectionList
-
 
 
 def _stylesheet() -> str:
@@ -54,6 +62,9 @@ SYNC_INDEX_LIMIT = 2000
 """Digests up to this size are indexed at once when searched (well under 0.1 s); larger
 ones in a worker while the list says so."""
 
+
+if TYPE_CHECKING:
+    from reader.screens.export import ExportScreen
 
 
 def _web_browser(url: str) -> bool:
@@ -761,7 +772,7 @@ class DigestReader(App[int]):
         descriptions = {name: fmt.description for name, fmt in FORMATS.items()}
         self.push_screen(ExportScreen(descriptions, targets, len(stars)))
 
-    def on_export_screen_requested(self, message) -> None:
+    def on_export_screen_requested(self, message: ExportScreen.Requested) -> None:
         """Render and write (or copy) the starred list; a failure keeps the dialog open."""
         from reader.export import ExportError, render, write
 
@@ -781,8 +792,6 @@ class DigestReader(App[int]):
         self.notify(f"Exported {len(stars)} papers to {message.path}", markup=False)
 
     def action_show_help(self) -> None:
-        from reader.screens.help import HelpScreen
-
         self.push_screen(HelpScreen(self.BINDINGS))
 
     async def action_quit(self) -> None:
@@ -796,10 +805,9 @@ class DigestReader(App[int]):
             assert isinstance(binding, Binding)
             if binding.id in ("interrupt", "quit"):
                 continue
-            keys = binding.key_display or binding.key.split(",")[0]
             yield SystemCommand(
                 binding.description,
-                f"{keys}: {binding.id}",
+                f"key: {describe_keys(binding.key, binding.key_display)}",
                 lambda action=binding.action: self.run_action(action),
             )
 

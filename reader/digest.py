@@ -13,6 +13,8 @@ from reader.sanitize import is_safe_url
 
 SUMMARY_FIELDS = ("tldr", "motivation", "method", "result", "conclusion")
 """The AI summary fields of the standard template, in display order."""
+SUMMARY_LABELS = {"tldr": "TL;DR", "motivation": "Motivation", "method": "Method", "result": "Result", "conclusion": "Conclusion"}
+"""How each summary field is labelled when shown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +58,13 @@ class Paper:
 
     @property
     def has_summary(self) -> bool:
-        """Whether any AI summary field (standard or fork-specific) carries real text."""
+        """Whether any AI summary field carries real text (placeholders were made None)."""
         return any(getattr(self, name) for name in SUMMARY_FIELDS)
+
+    @property
+    def summary(self) -> list[tuple[str, str]]:
+        """(label, text) of each summary field present, in display order."""
+        return [(SUMMARY_LABELS[name], text) for name in SUMMARY_FIELDS if (text := getattr(self, name))]
 
     def to_dict(self) -> dict:
         """The JSON shape of ``--dump`` (without the section) and of exports."""

@@ -17,6 +17,8 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
+from reader.sanitize import UNSAFE
+
 if TYPE_CHECKING:
     from pylatexenc import macrospec
 
@@ -142,7 +144,6 @@ line break ``\\\\`` is matched only so that its second backslash escapes nothing
 follow pandoc's rule (no space inside them, no digit after the closing one) so prices like
 ``$5 and $10`` stay text; math may wrap over a line break but not over a blank line."""
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def _pylatexenc(source: str) -> str:
@@ -179,7 +180,7 @@ def _cached(text: str) -> str:
     """The conversion, unless it would put a control character on the terminal that the
     (already sanitized) text did not have."""
     converted = _convert(text)
-    if any(char not in text for char in _CONTROL.findall(converted)):
+    if any(char not in text for char in UNSAFE.findall(converted)):
         return text
     return converted
 

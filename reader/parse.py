@@ -20,8 +20,8 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from itertools import chain, islice, repeat
 from datetime import date as _date
+from itertools import chain, islice, repeat
 from pathlib import Path, PurePath
 from typing import BinaryIO, NamedTuple
 

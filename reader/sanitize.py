@@ -23,7 +23,7 @@ _TABLE[ord("\r")] = ""
 _MULTILINE_TABLE = dict(_TABLE)
 _MULTILINE_TABLE[ord("\n")] = "\n"
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + _BIDI_AND_INVISIBLE + "\ud800-\udfff]")
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + _BIDI_AND_INVISIBLE + "\ud800-\udfff]")
 _SCHEMES = ("http://", "https://")
 
 
@@ -33,7 +33,7 @@ def clean(text: str, *, multiline: bool = False) -> str:
     With ``multiline`` newlines are kept (abstract paragraphs); otherwise they are
     shown as ``␊`` too, since a title or author is one line.
     """
-    if not _UNSAFE.search(text):
+    if not UNSAFE.search(text):
         return text
     return text.translate(_MULTILINE_TABLE if multiline else _TABLE)
 
@@ -46,7 +46,7 @@ def is_safe_url(url: str | None) -> bool:
     return (
         lowered.startswith(_SCHEMES)
         and len(lowered) > 8
-        and not _UNSAFE.search(url)
+        and not UNSAFE.search(url)
         # any whitespace, not only ASCII space: U+2028, U+00A0, U+3000 have no place in a link
         and not any(char.isspace() for char in url)
     )

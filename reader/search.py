@@ -331,8 +331,6 @@ class Interests:
     """The reader's standing interests, to mark papers and count them per section."""
 
     def __init__(self, keywords: list[str], authors: list[str]) -> None:
-        self.keywords = list(keywords)
-        self.authors = list(authors)
         self._keywords = [(word, _keyword_pattern(word)) for word in keywords if fold(word)]
         self._authors = [(name, words) for name in authors if (words := _name_words(name))]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from reader.config import Config
+from app_support import CORPUS, make_app, screen_text
+
 from reader.digest import Digest
 from reader.parse import load
 from reader.screens.help import HelpScreen
@@ -10,7 +11,6 @@ from reader.view import ALL
 from reader.widgets.paper_detail import PaperDetail
 from reader.widgets.paper_list import PaperList
 from reader.widgets.section_list import SectionList
-from app_support import CORPUS, TODAY, make_app, screen_text
 
 FIRST_ID = "2601.10802"
 FIRST_TITLE = "ICONIC-444: A 3.1-Million-Image Dataset for OOD Detection Research"

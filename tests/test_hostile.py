@@ -27,6 +27,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 import rispy
+from app_support import RecordingOpener, make_app, screen_text
 
 import reader.parse as parse_module
 from reader.app import DigestReader
@@ -34,13 +35,19 @@ from reader.config import Config
 from reader.digest import SUMMARY_FIELDS, Digest, DigestError, Paper, Star
 from reader.export import FORMATS, default_path, render
 from reader.parse import (
-    EXTRA_LIMIT, FIELD_LIMIT, OVERFLOW_SECTION, SECTION_LIMIT, TITLE_LIMIT, load, parse_bytes, parse_text,
+    EXTRA_LIMIT,
+    FIELD_LIMIT,
+    OVERFLOW_SECTION,
+    SECTION_LIMIT,
+    TITLE_LIMIT,
+    load,
+    parse_bytes,
+    parse_text,
 )
 from reader.sanitize import clean, is_safe_url
 from reader.screens.help import HelpScreen
 from reader.store import MarkStore
 from reader.view import STARRED
-from app_support import RecordingOpener, make_app, screen_text
 
 # --- hostile material ------------------------------------------------------------------------
 

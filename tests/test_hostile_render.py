@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+from app_support import RecordingOpener
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +26,6 @@ from reader.latex import to_unicode
 from reader.parse import parse_bytes, parse_text
 from reader.store import MarkStore
 from reader.widgets.paper_detail import DetailOptions
-from app_support import RecordingOpener
 
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\ud800-\udfff]")
 """C0 and C1 controls (ESC among them), bidi controls and lone surrogates."""

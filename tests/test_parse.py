@@ -12,7 +12,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reader.digest import SUMMARY_FIELDS, DigestError
 from reader.parse import (

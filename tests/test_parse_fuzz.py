@@ -2,7 +2,8 @@
 
 import re
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reader.digest import SUMMARY_FIELDS, DigestError
 from reader.parse import iter_parse, parse_bytes, parse_text

@@ -1,6 +1,7 @@
 """CJK-aware wrapping: lines fit, nothing is lost, CJK fills the line, labels stay attached."""
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.text import Text
 

@@ -41,7 +41,7 @@ class ExportScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-body"):
-            yield Static(Text(f"Export {self._count} starred papers", style="bold"), id="export-title")
+            yield Static(f"Export {self._count} starred papers", id="export-title", markup=False)
             with RadioSet(id="export-format"):
                 for index, (name, description) in enumerate(self._formats.items()):
                     yield RadioButton(Text(f"{name:9} {description}"), value=index == 0, name=name)
@@ -63,7 +63,7 @@ class ExportScreen(ModalScreen[None]):
 
     def show_error(self, message: str | None) -> None:
         error = self.query_one("#export-error", Static)
-        error.update(Text(message or "", style="bold red"))
+        error.update(Text(message or ""))
         error.display = bool(message)
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
@@ -89,6 +89,3 @@ class ExportScreen(ModalScreen[None]):
             return
         path = None if to_clipboard else text
         self.post_message(self.Requested(self, self._format, path))
-
-    def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(None)

@@ -17,7 +17,7 @@ def describe_keys(key: str, display: str | None) -> str:
     """``j,down`` -> ``j / ↓``: how a binding's keys read in the help table."""
     if display:
         return display
-    names = {"down": "↓", "up": "↑", "left": "←", "right": "→", "question_mark": "?", "space": "space"}
+    names = {"down": "↓", "up": "↑", "left": "←", "right": "→", "question_mark": "?"}
     return " / ".join(names.get(part, part) for part in key.split(","))
 
 
@@ -39,12 +39,9 @@ class HelpScreen(ModalScreen[None]):
             table.add_column()
         cells = [(Text(describe_keys(binding.key, binding.key_display)), Text(binding.description)) for binding in self._table]
         half = (len(cells) + 1) // 2
-        for left, right in zip(cells[:half], [*cells[half:], (Text(), Text())]):
+        for left, right in zip(cells[:half], [*cells[half:], (Text(), Text())], strict=False):
             table.add_row(*left, *right)
         with VerticalScroll(id="help-body"):
-            yield Static(Text("Keys", style="bold"), id="help-title")
+            yield Static("Keys", id="help-title")
             yield Static(table)
-            yield Static(Text("Ctrl+P opens the command palette with the same actions. Esc closes this help.", style="dim"))
-
-    def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(None)
+            yield Static("Ctrl+P opens the command palette with the same actions. Esc closes this help.", id="help-note")

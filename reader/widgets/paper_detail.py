@@ -18,14 +18,6 @@ from reader.digest import Paper
 from reader.widgets.line_view import LineView
 from reader.wrap import wrap
 
-SUMMARY_LABELS = (
-    ("tldr", "TL;DR"),
-    ("motivation", "Motivation"),
-    ("method", "Method"),
-    ("result", "Result"),
-    ("conclusion", "Conclusion"),
-)
-
 Spans = Callable[[str], list[tuple[int, int]]]
 
 
@@ -98,7 +90,7 @@ class PaperDetail(LineView):
         blocks = [marked(options.math(paper.title), style("paper-detail--title"))]
         if paper.authors:
             blocks.append(marked(", ".join(paper.authors), style("paper-detail--authors")))
-        meta = f"arXiv:{paper.id}{paper.version or ''}"
+        meta = f"arXiv:{paper.id}{paper.version or ''}" if paper.has_arxiv_id else "no arXiv id"
         if paper.category:
             meta += f"  ·  {paper.category}"
         marks = [mark for mark, on in (("★ starred", options.starred), ("read", options.read)) if on]
@@ -106,8 +98,7 @@ class PaperDetail(LineView):
             meta += "  ·  " + "  ".join(marks)
         blocks += [Text(meta, style=style("paper-detail--meta")), Text()]
 
-        has_summary = paper.has_summary or bool(paper.extra)
-        showing_summary = options.view == "summary" and has_summary
+        showing_summary = options.view == "summary" and paper.has_summary
         tabs = Text()
         for name, label in (("summary", " Summary "), ("abstract", " Abstract ")):
             active = name == ("summary" if showing_summary else "abstract")
@@ -117,18 +108,17 @@ class PaperDetail(LineView):
         blocks += [tabs, Text()]
 
         if showing_summary:
-            for name, label in SUMMARY_LABELS:
-                if value := getattr(paper, name):
-                    blocks += labelled(label, value)
-            for label, value in paper.extra:
+            for label, value in paper.summary:
                 blocks += labelled(label, value)
-            return blocks
-        if options.view == "summary":
-            blocks += [Text("This digest has no summary for this paper; showing the abstract.", style=style("paper-detail--note")), Text()]
-        if paper.abstract:
-            blocks += labelled("Abstract", paper.abstract)
         else:
-            blocks.append(Text("This digest has no abstract for this paper.", style=style("paper-detail--note")))
+            if options.view == "summary":
+                blocks += [Text("This digest has no summary for this paper; showing the abstract.", style=style("paper-detail--note")), Text()]
+            if paper.abstract:
+                blocks += labelled("Abstract", paper.abstract)
+            else:
+                blocks += [Text("This digest has no abstract for this paper.", style=style("paper-detail--note")), Text()]
+        for label, value in paper.extra:  # a fork template's own fields, under either view
+            blocks += labelled(label, value)
         return blocks
 
     def _rewrap(self) -> None:

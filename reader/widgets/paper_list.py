@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.geometry import Region
@@ -50,13 +49,12 @@ class PaperList(LineView):
     class Highlighted(Message):
         """The cursor moved to another paper (or the list became empty: ``paper`` is None)."""
 
-        def __init__(self, paper: Paper | None, index: int) -> None:
+        def __init__(self, paper: Paper | None) -> None:
             super().__init__()
             self.paper = paper
-            self.index = index
 
     class Chosen(Message):
-        """The user pressed enter on (or clicked) a paper."""
+        """The user clicked a paper (the app moves the focus to its detail)."""
 
         def __init__(self, paper: Paper) -> None:
             super().__init__()
@@ -106,14 +104,10 @@ class PaperList(LineView):
                 Region(0, index, 1, 1), animate=False, force=True, immediate=True
             )
         if changed or not self._papers:
-            self.post_message(self.Highlighted(self.current, index))
+            self.post_message(self.Highlighted(self.current))
 
     def move_by(self, delta: int) -> None:
         self.move_to(self._cursor + delta)
-
-    def page(self, direction: int) -> None:
-        """Move the cursor by one screenful."""
-        self.move_by(direction * max(1, self.scrollable_content_region.height - 1))
 
     def refresh_row(self, index: int) -> None:
         """Redraw one row after its marks changed."""

@@ -13,6 +13,8 @@ from reader.view import Count
 class SectionList(OptionList):
     """Sections with their counts on the same line (``cs.CV  12/35``); markup never applies."""
 
+    COMPONENT_CLASSES = {"section-list--count"}
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self._entries: list[Count] = []
@@ -34,7 +36,7 @@ class SectionList(OptionList):
         keys = [entry.key for entry in entries]
         if keys == [entry.key for entry in self._entries]:
             # Same sections, new counts (a mark changed): redraw only the lines that differ.
-            for index, (old, new) in enumerate(zip(self._entries, entries)):
+            for index, (old, new) in enumerate(zip(self._entries, entries, strict=True)):
                 if old != new:
                     self.replace_option_prompt_at_index(index, self._prompt(new))
             self._entries = entries
@@ -44,14 +46,13 @@ class SectionList(OptionList):
         with self.prevent(OptionList.OptionHighlighted):
             self.highlighted = keys.index(current) if current in keys else 0
 
-    @staticmethod
-    def _prompt(entry: Count) -> Table:
+    def _prompt(self, entry: Count) -> Table:
         """``label  unread/total`` with the count at the right edge, whatever the width."""
         count = f"{entry.unread}/{entry.total}" if entry.unread != entry.total else str(entry.total)
         if entry.interesting:
             count = f"◆{entry.interesting} {count}"
         line = Table.grid(expand=True)
         line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        line.add_column(justify="right", no_wrap=True, style="dim")
+        line.add_column(justify="right", no_wrap=True, style=self.get_component_rich_style("section-list--count"))
         line.add_row(Text(entry.label), Text(count))
         return line
