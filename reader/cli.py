@@ -108,6 +108,8 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int
     store = MarkStore.open(state)
     stars = store.stars()
     store.close()
+    for notice in store.notices:  # e.g. a broken state file was moved aside: say so, not just []
+        print(f"digest-reader: warning: {notice}", file=sys.stderr)
     if targets:
         ids: set[str] = set()
         for target in targets:

@@ -128,3 +128,12 @@ async def test_no_path_opens_the_bundled_sample_and_says_so(tmp_path):
 def test_python_dash_m_reader_version(tmp_path):
     result = run_cli("--version", state=tmp_path / "s.toml")
     assert result.returncode == 0 and result.stdout.startswith("digest-reader ")
+
+
+def test_export_warns_about_a_broken_state_file(tmp_path):
+    state = tmp_path / "state.toml"
+    state.write_text("version = [broken")
+    result = run_cli("--export", "json", state=state)
+    assert result.stdout.strip() == "[]"
+    assert "digest-reader: warning:" in result.stderr and "corrupt" in result.stderr
+    assert list(tmp_path.glob("state.toml.corrupt-*")), "the broken bytes are kept"
