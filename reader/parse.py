@@ -19,6 +19,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date as _date
 from itertools import chain, islice, repeat
@@ -212,14 +213,8 @@ def find_digest(directory: str | os.PathLike) -> Path:
     folder = Path(directory)
     shown = clean(os.fspath(directory))
     best = None
-    try:
+    with _os_errors(shown, "list"):
         children = list(os.scandir(folder))
-    except FileNotFoundError:
-        raise DigestError(f"{shown}: no such file or directory") from None
-    except PermissionError:
-        raise DigestError(f"{shown}: permission denied") from None
-    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
-        raise DigestError(f"{shown}: cannot list ({getattr(error, 'strerror', None) or error})") from None
     for child in children:
         lowered = child.name.lower()
         if not lowered.endswith((".md", ".jsonl")) or lowered.startswith("readme"):
@@ -443,6 +438,18 @@ def _lines(chunks: Iterable[str], squeeze: bool) -> Iterator[str]:
         carried.append(text[start:])
     yield "".join(carried)
 
+@contextmanager
+def _os_errors(shown: str, doing: str) -> Iterator[None]:
+    """What the OS says about a path, as the one-line DigestError users get."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise DigestError(f"{shown}: no such file or directory") from None
+    except PermissionError:
+        raise DigestError(f"{shown}: permission denied") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        raise DigestError(f"{shown}: cannot {doing} ({getattr(error, 'strerror', None) or error})") from None
+
 
 def _resolve(path: str | os.PathLike) -> tuple[str | os.PathLike, str, int]:
     """(file, its name safe to show, its size): a directory means its newest digest.
@@ -450,18 +457,12 @@ def _resolve(path: str | os.PathLike) -> tuple[str | os.PathLike, str, int]:
     Only stat is used, so a FIFO is refused before anything could block on it.
     """
     shown = clean(os.fspath(path))
-    try:
+    with _os_errors(shown, "read"):
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
             path = find_digest(path)
             shown = clean(os.fspath(path))
             info = os.stat(path)
-    except FileNotFoundError:
-        raise DigestError(f"{shown}: no such file or directory") from None
-    except PermissionError:
-        raise DigestError(f"{shown}: permission denied") from None
-    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
-        raise DigestError(f"{shown}: cannot read ({getattr(error, 'strerror', None) or error})") from None
     if not stat.S_ISREG(info.st_mode):
         raise DigestError(f"{shown} is not a regular file (a FIFO, socket or device)")
     return path, shown, info.st_size
