@@ -132,11 +132,12 @@ class DigestReader(App[int]):
         Binding("ctrl+r", "reload_config", "Reload config", id="reload-config", show=False),
         Binding("question_mark", "show_help", "Help", id="help", key_display="?"),
         Binding("q", "quit", "Quit", id="quit"),
-        Binding("ctrl+c", "quit", "Quit", id="interrupt", show=False, priority=True),
+        Binding("ctrl+c", "interrupt", "Quit", id="interrupt", show=False, priority=True),
     ]
 
-    _pane_actions = frozenset(binding.action.split("(")[0] for binding in BINDINGS if binding.action != "quit")
-    """Every action of the table but quit acts on the panes, and so is off while a dialog is open."""
+    _pane_actions = frozenset(binding.action.split("(")[0] for binding in BINDINGS if binding.action != "interrupt")
+    """Every action of the table acts on the main screen, and so is off while a dialog is open
+    (where q and escape close the dialog); only ctrl+c quits from anywhere."""
 
     def __init__(
         self,
@@ -797,6 +798,9 @@ class DigestReader(App[int]):
     async def action_quit(self) -> None:
         self.store.flush()
         self.exit(0)
+
+    async def action_interrupt(self) -> None:
+        await self.action_quit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette offers every key of the table, described as in the footer."""
