@@ -166,6 +166,7 @@ class DigestReader(App[int]):
         self._shown: tuple[Paper | None, float] = (None, 0.0)
         self._undo_ids: list[str] = []
         self._notices_shown = 0
+        self._previous_handlers: dict[int, object] = {}
         self.search_query: Query | None = None
         self._index: tuple[SearchIndex, dict[str, int]] | None = None
         """The digest's search index and each paper's position in it, built once per digest."""
@@ -187,8 +188,7 @@ class DigestReader(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, self._on_signal)
+        self._previous_handlers = {signum: signal.signal(signum, self._on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
         self.paper_list.focus()
         self._sync_read()
         self._refresh_all()
@@ -200,6 +200,11 @@ class DigestReader(App[int]):
             self._match_interests()
         self.set_interval(2.0, self._pick_up_other_instances)
         gc.freeze()  # the digest and the widgets live as long as the app: spare them every full collection
+
+    def on_unmount(self) -> None:
+        """Give the process its signal handlers back (tests run many apps in one process)."""
+        for signum, handler in self._previous_handlers.items():
+            signal.signal(signum, handler)
 
     @property
     def paper_list(self) -> PaperList:
