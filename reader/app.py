@@ -107,6 +107,7 @@ class DigestReader(App[int]):
         Binding("k,up", "move(-1)", "Up", id="up", show=False),
         Binding("g,home", "edge(0)", "First", id="first", show=False),
         Binding("G,end", "edge(1)", "Last", id="last", show=False),
+        Binding("enter", "read_here", "Read in the detail pane", id="read-here", show=False),
         Binding("tab", "focus_pane(1)", "Next pane", id="next-pane", show=False, priority=True),
         Binding("shift+tab", "focus_pane(-1)", "Previous pane", id="previous-pane", show=False, priority=True),
         Binding("l,right", "section(1)", "Next section", id="next-section", show=False),
@@ -475,7 +476,7 @@ class DigestReader(App[int]):
 
     @on(PaperList.Chosen)
     def _paper_chosen(self, message: PaperList.Chosen) -> None:
-        self.detail.focus()
+        self.action_read_here()
 
     @on(OptionList.OptionHighlighted, "#sections")
     def _section_highlighted(self, message: OptionList.OptionHighlighted) -> None:
@@ -549,6 +550,10 @@ class DigestReader(App[int]):
         else:
             self.paper_list.move_to(len(self.paper_list.papers) - 1 if last else 0)
             self._follow_cursor()
+
+    def action_read_here(self) -> None:
+        """Enter on a paper: move into its detail pane, where space pages and j/k scroll."""
+        self.detail.focus()
 
     def action_focus_pane(self, direction: int) -> None:
         panes = [self.sections, self.paper_list, self.detail]

@@ -210,3 +210,12 @@ async def test_chinese_paragraphs_fill_the_detail_pane_to_its_edge(tmp_path):
         assert all(cell_len(line) >= width - 2 for line in paragraph[:-1]), "no gap at the edge"
         original = app.paper_list.current.tldr
         assert "".join(paragraph)[len("TL;DR: "):] == original, "no character cut or lost"
+
+
+async def test_enter_reads_the_paper_in_the_detail_pane(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.focused, PaperDetail)
+        await pilot.press("j")
+        assert app.detail.scroll_y == 1 and app.paper_list.cursor == 0, "j now scrolls the paper"
