@@ -322,7 +322,7 @@ class DigestReader(App[int]):
         title = self._math(paper.title)
         return RowInfo(
             title=title,
-            read=self.store.is_read(paper.id),
+            read=self._is_read(paper.id),
             starred=self.store.is_starred(paper.id),
             interesting=self._is_interesting(paper),
             highlights=highlight_spans(title, self.search_query) if self.search_query and self.search_query.highlights else [],
@@ -365,7 +365,7 @@ class DigestReader(App[int]):
             self.filters,
             is_read=self._is_read,
             is_interesting=self._is_interesting,
-            starred=self._starred_papers(),
+            starred=self._starred_papers() if self.section_key == STARRED else (),
         )
 
     def _sync_read(self) -> None:
@@ -453,7 +453,7 @@ class DigestReader(App[int]):
             highlight=(lambda text: highlight_spans(text, query)) if query and query.highlights else None,
             interest=(lambda text: term_spans(text, keywords)) if keywords else None,
             starred=bool(paper and self.store.is_starred(paper.id)),
-            read=bool(paper and self.store.is_read(paper.id)),
+            read=bool(paper and self._is_read(paper.id)),
         )
         self.detail.show_paper(paper, options, keep_scroll=keep_scroll)
 

@@ -11,9 +11,12 @@ import os
 import sys
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from reader import __version__
+
+if TYPE_CHECKING:
+    from reader.config import Paths
 
 SAMPLE = files("reader.sample").joinpath("today.md")
 BACKGROUND_PARSE_BYTES = 4 * 1024 * 1024
@@ -130,7 +133,7 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int
     return 0
 
 
-def run_app(targets: list[str], paths) -> int:
+def run_app(targets: list[str], paths: Paths) -> int:
     """Check the digest before the terminal is taken over, then start the TUI."""
     from reader.config import ConfigError, load_config, user_path
     from reader.parse import DigestError, load, preflight
