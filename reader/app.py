@@ -122,7 +122,7 @@ class DigestReader(App[int]):
         Binding("N", "next_unread(-1)", "Previous unread", id="previous-unread", show=False),
         Binding("A", "mark_all_read", "All read", id="mark-all-read", show=False),
         Binding("U", "undo", "Undo all read", id="undo", show=False),
-        Binding("slash", "search", "Search", id="search", key_display="/"),
+        Binding("slash", "search", "Search", id="search", key_display="/", priority=True),
         Binding("escape", "clear_search", "Clear search", id="clear-search"),
         Binding("m", "interests_only", "Interests", id="interests-only", show=False),
         Binding("o", "open_link", "Open", id="open"),
@@ -184,6 +184,7 @@ class DigestReader(App[int]):
         with Horizontal(id="panes"):
             yield SectionList(id="sections")
             with Vertical(id="reading"):
+                yield SearchBar(id="search")
                 yield PaperList(self._row_info, id="papers")
                 yield PaperDetail(id="detail")
         yield Footer()
@@ -259,7 +260,7 @@ class DigestReader(App[int]):
         self._refresh_all()
         self._announce_warnings()
         self._match_interests()
-        if self.search_bar is not None:  # searched while loading: index the whole digest now
+        if self.search_bar.display:  # searched while loading: index the whole digest now
             self._start_index()
         gc.freeze()  # the digest lives as long as the app: keep it out of every full collection
 
@@ -527,8 +528,10 @@ class DigestReader(App[int]):
         """Pane actions are off while a dialog or the help screen is open."""
         if action in self._pane_actions and self.screen is not self.screen_stack[0]:
             return False
+        if action == "search" and isinstance(self.focused, Input):
+            return False  # in a text field `/` is a character (old ids: hep-th/9901001)
         if action == "clear_search":
-            return self.search_query is not None or bool(self.search_bar and self.search_bar.display)
+            return self.search_query is not None or self.search_bar.display
         return True
 
     def action_move(self, delta: int) -> None:
@@ -692,21 +695,19 @@ class DigestReader(App[int]):
         self._marks_changed()
 
     @property
-    def search_bar(self) -> SearchBar | None:
-        """The search line, mounted on the first `/` (its Input would cost every start time)."""
-        return next(iter(self.query(SearchBar)), None)
+    def search_bar(self) -> SearchBar:
+        """The search line: hidden until `/`, but mounted from the start, so the letters
+        typed right after `/` reach it (a line mounted on demand let them fall through to
+        the list's keys)."""
+        return self.query_one(SearchBar)
 
-    async def action_search(self) -> None:
-        bar = self.search_bar
-        if bar is None:
-            bar = SearchBar(id="search")
-            await self.query_one("#reading").mount(bar, before=self.paper_list)
-        bar.open()
+    def action_search(self) -> None:
+        self.search_bar.open()
         self._start_index()
 
     def action_clear_search(self) -> None:
         bar = self.search_bar
-        if bar is not None and (bar.display or self.search_query is not None):
+        if bar.display or self.search_query is not None:
             bar.clear()
             self._apply_query(None)
             self.paper_list.focus()
@@ -714,7 +715,6 @@ class DigestReader(App[int]):
     @on(Input.Changed, "#search-input")
     def _query_typed(self, message: Input.Changed) -> None:
         bar = self.search_bar
-        assert bar is not None
         try:
             query = parse_query(message.value)
         except QueryError as error:

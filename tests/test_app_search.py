@@ -191,3 +191,16 @@ async def test_a_failed_browser_says_so(tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert any("No graphical web browser" in note.message for note in app._notifications)
+
+
+async def test_slash_is_a_character_inside_text_fields(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("slash", "a", "slash", "b")
+        assert app.query_one("#search-input").value == "a/b"
+        await pilot.press("escape", "s", "e")
+        path = app.screen.query_one("#export-path")
+        path.value = ""
+        path.focus()
+        await pilot.press("slash", "t")
+        assert path.value == "/t"

@@ -51,14 +51,20 @@ def drain(fd: int, pid: int, timeout: float = 10.0) -> int:
     raise AssertionError("the app did not exit")
 
 
-@pytest.mark.parametrize("ending", ["q", "ctrl+c", "SIGTERM", "SIGHUP"])
-def test_the_last_star_is_saved(tmp_path, ending):
-    state = tmp_path / "state.toml"
+def start(state) -> tuple[int, int]:
+    """The real command on today.md in a 100x30 pseudo-terminal: (pid, terminal fd)."""
     env = {**os.environ, "DIGEST_READER_STATE": str(state), "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
     pid, fd = pty.fork()
     if pid == 0:  # the child: the real command
         os.execvpe(sys.executable, [sys.executable, "-m", "reader", str(TODAY)], env)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    return pid, fd
+
+
+@pytest.mark.parametrize("ending", ["q", "ctrl+c", "SIGTERM", "SIGHUP"])
+def test_the_last_star_is_saved(tmp_path, ending):
+    state = tmp_path / "state.toml"
+    pid, fd = start(state)
     try:
         assert b"ICONIC-444" in read_until(fd, b"ICONIC-444")
         os.write(fd, b"s")
@@ -74,3 +80,22 @@ def test_the_last_star_is_saved(tmp_path, ending):
         os.close(fd)
     assert status == 0
     assert '[stars."2601.10802"]' in state.read_text(encoding="utf-8")
+
+
+def test_letters_typed_right_after_slash_go_to_the_search(tmp_path):
+    """A fast typist's (or a script's) query must not lose its first letters to the list.
+
+    `/` is a priority key, so the search line has the focus before the letters that
+    follow it in the same burst are dispatched.
+    """
+    pid, fd = start(tmp_path / "state.toml")
+    try:
+        assert b"ICONIC-444" in read_until(fd, b"ICONIC-444")
+        os.write(fd, b"s")
+        time.sleep(0.3)
+        os.write(fd, b"/is:starred")  # one burst; losing "is:" would leave 0 matches
+        assert b"1 match" in read_until(fd, b"1 match", timeout=5)
+        os.write(fd, b"\x03")
+        assert drain(fd, pid) == 0
+    finally:
+        os.close(fd)

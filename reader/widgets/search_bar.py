@@ -28,9 +28,10 @@ class SearchBar(Vertical):
         self.show_error(None)
 
     def open(self) -> None:
-        """Show the line and put the cursor in it."""
+        """Show the line and put the cursor in it now (``Widget.focus()`` would defer it,
+        and letters typed right after `/` would still reach the list's keys)."""
         self.display = True
-        self.query_one(Input).focus()
+        self.screen.set_focus(self.query_one(Input))
 
     def clear(self) -> None:
         """Empty and hide the line."""
