@@ -27,15 +27,19 @@ class SearchBar(Vertical):
     def on_mount(self) -> None:
         self.show_error(None)
 
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
     def open(self) -> None:
         """Show the line and put the cursor in it now (``Widget.focus()`` would defer it,
         and letters typed right after `/` would still reach the list's keys)."""
         self.display = True
-        self.screen.set_focus(self.query_one(Input))
+        self.screen.set_focus(self.input)
 
     def clear(self) -> None:
         """Empty and hide the line."""
-        self.query_one(Input).value = ""
+        self.input.value = ""
         self.show_error(None)
         self.display = False
 
