@@ -24,7 +24,7 @@ Inputs
     Each launch times out after 30 s; every session is killed and every process waited for.
 
 2. Parse time (in-process)
-    ``reader.parse.load(path)`` against the floor ``Path.read_bytes().decode()`` of the same
+    ``reader.core.parse.load(path)`` against the floor ``Path.read_bytes().decode()`` of the same
     file, median of several runs after a warm-up, ``gc.collect()`` before each run.
 
 3. Key latency at 10,000 papers (in-process, Textual Pilot)
@@ -165,7 +165,7 @@ def title_probe(title: str) -> str:
 
 
 def make_target(label: str, path: Path) -> Target:
-    from reader.parse import load
+    from reader.core.parse import load
 
     digest = load(path)
     return Target(label, path, len(digest.papers), title_probe(digest.papers[0].title))
@@ -390,7 +390,7 @@ def median_time(action, runs: int) -> float:
 
 
 def measure_parse(path: Path, runs: int) -> tuple[float, float]:
-    from reader.parse import load
+    from reader.core.parse import load
 
     parse = median_time(lambda: load(path), runs)
     read = median_time(lambda: path.read_bytes().decode(), runs)
@@ -411,10 +411,10 @@ def build_app(state_dir: Path, path: Path):
 
         return make_app(state_dir, path)
     except ImportError:
-        from reader.app import DigestReader
-        from reader.config import Config
-        from reader.parse import load
-        from reader.store import MarkStore
+        from reader.tui.app import DigestReader
+        from reader.core.config import Config
+        from reader.core.parse import load
+        from reader.core.store import MarkStore
 
         return DigestReader(
             store=MarkStore.open(state_dir / "state.toml"),
@@ -726,7 +726,7 @@ def main(argv: list[str] | None = None) -> int:
     if tmux_error:
         table.row("first paint", "—", note=f"skipped: {tmux_error}")
 
-    table.section("2. Parse: reader.parse.load(path) vs Path.read_bytes().decode()")
+    table.section("2. Parse: reader.core.parse.load(path) vs Path.read_bytes().decode()")
     for target in targets[1:]:
         parse, read = parses[target.label]
         rate = target.size / 1e6 / parse

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script, or imported by a benchmark elsewhere
     sys.path.insert(0, str(ROOT))
 
-from reader.digest import Paper
-from reader.store import MarkStore
+from reader.core.model import Paper
+from reader.core.store import MarkStore
 
 SIZES = ((1_000, "1k"), (20_000, "20k"), (200_000, "200k"))
 STARS = 200

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 from reader import __version__
 
 if TYPE_CHECKING:
-    from reader.config import Paths
+    from reader.core.config import Paths
 
 SAMPLE = files("reader.sample").joinpath("today.md")
 BACKGROUND_PARSE_BYTES = 4 * 1024 * 1024
@@ -28,7 +28,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from reader.export import FORMATS
+    from reader.core.export import FORMATS
 
     parser = argparse.ArgumentParser(
         prog="digest-reader",
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.dump and args.export:
         parser.error("--dump and --export do not go together")
     try:
-        from reader.config import resolve_paths
+        from reader.core.config import resolve_paths
 
         try:
             paths = resolve_paths(args.state, args.config)
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def dump(targets: list[str]) -> int:
     """``--dump``: the parsed entries as JSON Lines on stdout, warnings on stderr."""
-    from reader.parse import DigestError, dump_lines, load
+    from reader.core.parse import DigestError, dump_lines, load
 
     if len(targets) != 1:
         raise UsageError("--dump takes exactly one PATH")
@@ -104,9 +104,9 @@ def dump(targets: list[str]) -> int:
 
 def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int:
     """``--export``: the starred papers (of the given digests, if any) in ``fmt``."""
-    from reader.export import ExportError, filter_stars, render, write
-    from reader.parse import DigestError, load
-    from reader.store import MarkStore
+    from reader.core.export import ExportError, filter_stars, render, write
+    from reader.core.parse import DigestError, load
+    from reader.core.store import MarkStore
 
     store = MarkStore.open(state)
     stars = store.stars()
@@ -135,8 +135,8 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int
 
 def run_app(targets: list[str], paths: Paths) -> int:
     """Check the digest before the terminal is taken over, then start the TUI."""
-    from reader.config import ConfigError, load_config, user_path
-    from reader.parse import DigestError, load, preflight
+    from reader.core.config import ConfigError, load_config, user_path
+    from reader.core.parse import DigestError, load, preflight
 
     if len(targets) > 1:
         raise UsageError("open one digest at a time (several PATHs go with --export)")
@@ -155,8 +155,8 @@ def run_app(targets: list[str], paths: Paths) -> int:
     except ConfigError as error:
         raise UsageError(str(error)) from None
 
-    from reader.app import DigestReader
-    from reader.store import MarkStore
+    from reader.tui.app import DigestReader
+    from reader.core.store import MarkStore
 
     store = MarkStore.open(paths.state)
     try:

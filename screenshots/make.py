@@ -93,10 +93,10 @@ def svg_for_png(svg: str, family: str) -> str:
 
 
 async def capture(name: str, size: tuple[int, int], keys: list[str], state_dir: Path) -> str:
-    from reader.app import DigestReader
-    from reader.config import Config
-    from reader.parse import load
-    from reader.store import MarkStore
+    from reader.tui.app import DigestReader
+    from reader.core.config import Config
+    from reader.core.parse import load
+    from reader.core.store import MarkStore
 
     store = MarkStore.open(state_dir / f"{name}.toml")
     app = DigestReader(store=store, config=Config(mark_read="manual"), digest=load(ROOT / "reader/sample/today.md"), sample=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.app import DigestReader
-from reader.config import Config
-from reader.digest import Digest
-from reader.parse import load
-from reader.store import MarkStore
+from reader.tui.app import DigestReader
+from reader.core.config import Config
+from reader.core.model import Digest
+from reader.core.parse import load
+from reader.core.store import MarkStore
 
 CORPUS = Path(__file__).parent / "corpus"
 TODAY = CORPUS / "today.md"

@@ -7,8 +7,8 @@ import json
 import bibtexparser
 from app_support import make_app, screen_text
 
-from reader.config import Config
-from reader.screens.export import ExportScreen
+from reader.core.config import Config
+from reader.tui.screens.export import ExportScreen
 
 
 async def star_two_and_open_export(pilot) -> ExportScreen:

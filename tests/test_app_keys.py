@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from app_support import CORPUS, make_app, screen_text
 
-from reader.digest import Digest
-from reader.parse import load
-from reader.screens.help import HelpScreen
-from reader.view import ALL
-from reader.widgets.paper_detail import PaperDetail
-from reader.widgets.paper_list import PaperList
-from reader.widgets.section_list import SectionList
+from reader.core.model import Digest
+from reader.core.parse import load
+from reader.tui.screens.help import HelpScreen
+from reader.core.view import ALL
+from reader.tui.widgets.paper_detail import PaperDetail
+from reader.tui.widgets.paper_list import PaperList
+from reader.tui.widgets.section_list import SectionList
 
 FIRST_ID = "2601.10802"
 FIRST_TITLE = "ICONIC-444: A 3.1-Million-Image Dataset for OOD Detection Research"
@@ -186,7 +186,7 @@ async def test_empty_day_opens_and_says_so(tmp_path):
 def test_readme_documents_every_key():
     from pathlib import Path
 
-    from reader.app import DigestReader
+    from reader.tui.app import DigestReader
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     keys_section = readme.split("### Keys", 1)[1].split("\n## ", 1)[0]

@@ -6,9 +6,9 @@ import asyncio
 
 from app_support import CORPUS, make_app, screen_text
 
-from reader.config import Config
-from reader.store import MarkStore
-from reader.view import STARRED
+from reader.core.config import Config
+from reader.core.store import MarkStore
+from reader.core.view import STARRED
 
 
 async def test_s_stars_and_unstars_with_a_snapshot(tmp_path):
@@ -122,7 +122,7 @@ async def test_marks_follow_the_paper_to_another_day(tmp_path):
         await pilot.press("r", "s", "q")
     friday.store.close()
     # A later digest that repeats the paper (in another section) shows it read and starred.
-    from reader.digest import Digest, Section
+    from reader.core.model import Digest, Section
 
     paper = friday.digest.papers[0]
     saturday = make_app(tmp_path, Digest(name="2026-01-20", date="2026-01-20", sections=[Section("cs.AI", [paper])], papers=[paper], entries=[("cs.AI", paper)]))
@@ -180,7 +180,7 @@ async def test_unwritable_state_keeps_marks_in_memory(tmp_path):
 
 def test_corpus_weekend_repeats(tmp_path):
     """The repeated-papers day parses to unique ids, so marks apply once per paper."""
-    from reader.parse import load
+    from reader.core.parse import load
 
     digest = load(CORPUS / "dw-dengwei__daily-arXiv-ai-enhanced__2025-03-18.md")
     assert len({paper.id for paper in digest.papers}) == len(digest.papers)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from app_support import CORPUS, make_app, screen_text
 
-from reader.config import Config
-from reader.widgets.paper_list import PaperList
-from reader.widgets.search_bar import SearchBar
+from reader.core.config import Config
+from reader.tui.widgets.paper_list import PaperList
+from reader.tui.widgets.search_bar import SearchBar
 
 LATEX_DAY = CORPUS / "today.md"
 
@@ -166,9 +166,9 @@ async def test_p_opens_the_pdf_and_Y_copies_a_citation(tmp_path):
 
 async def test_search_while_a_big_digest_loads(tmp_path):
     """A search typed during a background load ends up over the whole digest."""
-    from reader.app import DigestReader
-    from reader.parse import load
-    from reader.store import MarkStore
+    from reader.tui.app import DigestReader
+    from reader.core.parse import load
+    from reader.core.store import MarkStore
 
     path = CORPUS / "dw-dengwei__daily-arXiv-ai-enhanced__2026-06-02.md"
     app = DigestReader(store=MarkStore.open(tmp_path / "s.toml"), config=Config(mark_read="manual"), path=path)

@@ -14,8 +14,8 @@ import pytest
 from app_support import CORPUS, TODAY, make_app, screen_text
 
 from reader.cli import main
-from reader.parse import load
-from reader.store import MarkStore
+from reader.core.parse import load
+from reader.core.store import MarkStore
 
 DUMP_KEYS = ["id", "version", "title", "url", "authors", "category", "section", "tldr", "motivation", "method", "result", "conclusion", "abstract", "extra"]
 

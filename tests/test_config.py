@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from platformdirs import user_data_dir
 
-from reader.config import Config, ConfigError, Paths, load_config, resolve_paths
+from reader.core.config import Config, ConfigError, Paths, load_config, resolve_paths
 
 
 def write(tmp_path: Path, text: str) -> Path:

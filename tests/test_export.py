@@ -1,6 +1,6 @@
 """Exports of starred papers, each format read back by a real parser.
 
-Papers are built here rather than parsed, so these tests do not depend on reader.parse;
+Papers are built here rather than parsed, so these tests do not depend on reader.core.parse;
 the titles are real digest titles (or shaped like them) with the characters that break
 naive exporters.
 """
@@ -21,8 +21,8 @@ import rispy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.digest import Paper, Star
-from reader.export import (
+from reader.core.model import Paper, Star
+from reader.core.export import (
     CSV_COLUMNS,
     FORMATS,
     ExportError,

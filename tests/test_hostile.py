@@ -29,12 +29,12 @@ import pytest
 import rispy
 from app_support import RecordingOpener, make_app, screen_text
 
-import reader.parse as parse_module
-from reader.app import DigestReader
-from reader.config import Config
-from reader.digest import SUMMARY_FIELDS, Digest, DigestError, Paper, Star
-from reader.export import FORMATS, default_path, render
-from reader.parse import (
+import reader.core.parse as parse_module
+from reader.tui.app import DigestReader
+from reader.core.config import Config
+from reader.core.model import SUMMARY_FIELDS, Digest, DigestError, Paper, Star
+from reader.core.export import FORMATS, default_path, render
+from reader.core.parse import (
     EXTRA_LIMIT,
     FIELD_LIMIT,
     OVERFLOW_SECTION,
@@ -44,10 +44,10 @@ from reader.parse import (
     parse_bytes,
     parse_text,
 )
-from reader.sanitize import clean, is_safe_url
-from reader.screens.help import HelpScreen
-from reader.store import MarkStore
-from reader.view import STARRED
+from reader.core.sanitize import clean, is_safe_url
+from reader.tui.screens.help import HelpScreen
+from reader.core.store import MarkStore
+from reader.core.view import STARRED
 
 # --- hostile material ------------------------------------------------------------------------
 

@@ -19,13 +19,13 @@ from app_support import RecordingOpener
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.app import DigestReader
-from reader.config import Config
-from reader.digest import SUMMARY_FIELDS, Digest, DigestError
-from reader.latex import to_unicode
-from reader.parse import parse_bytes, parse_text
-from reader.store import MarkStore
-from reader.widgets.paper_detail import DetailOptions
+from reader.tui.app import DigestReader
+from reader.core.config import Config
+from reader.core.model import SUMMARY_FIELDS, Digest, DigestError
+from reader.core.latex import to_unicode
+from reader.core.parse import parse_bytes, parse_text
+from reader.core.store import MarkStore
+from reader.tui.widgets.paper_detail import DetailOptions
 
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\ud800-\udfff]")
 """C0 and C1 controls (ESC among them), bidi controls and lone surrogates."""

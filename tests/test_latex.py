@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.latex import to_unicode
+from reader.core.latex import to_unicode
 
 CORPUS = Path(__file__).parent / "corpus"
 TITLE_LINE = re.compile(r"^### (?:\[\d+\] )?\[(.*)\]\(https?://[^)]*\)$")

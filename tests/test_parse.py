@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.digest import SUMMARY_FIELDS, DigestError
-from reader.parse import (
+from reader.core.model import SUMMARY_FIELDS, DigestError
+from reader.core.parse import (
     CHUNK_SIZE,
     FIELD_LIMIT,
     PLACEHOLDERS,
@@ -592,8 +592,8 @@ def test_invalid_utf8_far_into_the_file_warns_from_its_chunk_on(tmp_path):
 ])
 def test_invalid_utf8_after_the_parse_stopped_still_warns(tmp_path, monkeypatch, data):
     """The parse stops at the entry limit, or in a JSON Lines file of junk: the rest is still checked."""
-    monkeypatch.setattr("reader.parse.ENTRY_LIMIT", 3)
-    monkeypatch.setattr("reader.parse._BAD_RUN", 4)
+    monkeypatch.setattr("reader.core.parse.ENTRY_LIMIT", 3)
+    monkeypatch.setattr("reader.core.parse._BAD_RUN", 4)
     path = write(tmp_path / "stops.md", data)
     expected = decoded_whole(data, path.name)
     assert expected[5][0] == NOT_UTF8 and len(expected[5]) >= 2

@@ -5,8 +5,8 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.digest import SUMMARY_FIELDS, DigestError
-from reader.parse import iter_parse, parse_bytes, parse_text
+from reader.core.model import SUMMARY_FIELDS, DigestError
+from reader.core.parse import iter_parse, parse_bytes, parse_text
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MULTILINE = {*SUMMARY_FIELDS, "abstract"}

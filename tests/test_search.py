@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.digest import Paper
-from reader.search import (
+from reader.core.model import Paper
+from reader.core.search import (
     Interests,
     Query,
     QueryError,

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader import store as store_module
-from reader.digest import Paper
-from reader.sanitize import clean
-from reader.store import MarkStore
+from reader.core import store as store_module
+from reader.core.model import Paper
+from reader.core.sanitize import clean
+from reader.core.store import MarkStore
 
 ROOT = Path(__file__).resolve().parents[1]
 FULL = Paper(
@@ -257,8 +257,8 @@ def test_saves_leave_no_temp_files_and_clear_those_of_crashed_writers(open_store
 
 WRITER = """
 import os, sys, time
-from reader import store as store_module
-from reader.store import MarkStore
+from reader.core import store as store_module
+from reader.core.store import MarkStore
 
 real_fsync = os.fsync
 def slow_fsync(fd):  # a slow disk, so kills land between writing the temp file and renaming it
@@ -487,7 +487,7 @@ def test_two_instances_keep_each_others_marks(open_store):
 
 MARKER = """
 import sys
-from reader.store import MarkStore
+from reader.core.store import MarkStore
 
 store = MarkStore.open(sys.argv[1], save_delay=0.001)
 for number in range(300):

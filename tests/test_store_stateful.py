@@ -25,8 +25,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from reader.digest import Paper, Star
-from reader.store import MarkStore
+from reader.core.model import Paper, Star
+from reader.core.store import MarkStore
 
 IDS = ("2601.00001", "2601.10802", "2512.00003", "1412.1234", "hep-th/9901001")
 SETTINGS = ("detail_view", "wrap")

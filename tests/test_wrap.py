@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.text import Text
 
-from reader.wrap import break_offsets, wrap
+from reader.core.wrap import break_offsets, wrap
 
 TLDR = "TL;DR: ICONIC-444是一个包含310万张图像、444个类别的工业图像数据集，专门用于OOD检测研究，弥补了现有数据集的不足。"
 

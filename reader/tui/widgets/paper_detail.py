@@ -1,6 +1,6 @@
 """The detail pane: one paper's title, authors, ids and its summary or abstract.
 
-Drawn with the line API over text wrapped by :mod:`reader.wrap`, so Chinese, Japanese
+Drawn with the line API over text wrapped by :mod:`reader.core.wrap`, so Chinese, Japanese
 and Korean paragraphs fill the pane to its edge, and a 100,000-character abstract
 costs only the lines on screen. All digest text enters as plain ``Text``, never markup.
 """
@@ -14,9 +14,9 @@ from rich.text import Text
 from textual import events
 from textual.strip import Strip
 
-from reader.digest import Paper
-from reader.widgets.line_view import LineView
-from reader.wrap import wrap
+from reader.core.model import Paper
+from reader.tui.widgets.line_view import LineView
+from reader.core.wrap import wrap
 
 Spans = Callable[[str], list[tuple[int, int]]]
 

@@ -17,7 +17,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from reader.sanitize import UNSAFE
+from reader.core.sanitize import UNSAFE
 
 if TYPE_CHECKING:
     from pylatexenc import macrospec

@@ -16,8 +16,8 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 
-from reader.digest import Paper
-from reader.widgets.line_view import LineView
+from reader.core.model import Paper
+from reader.tui.widgets.line_view import LineView
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from reader.digest import Digest, Paper
+from reader.core.model import Digest, Paper
 
 ALL = "\x00all"
 """Sidebar key of every paper of the digest (a NUL never occurs in a section name)."""

@@ -66,8 +66,8 @@ from pathlib import Path
 
 import tomli_w
 
-from reader.digest import SUMMARY_FIELDS, Paper, Star
-from reader.sanitize import clean
+from reader.core.model import SUMMARY_FIELDS, Paper, Star
+from reader.core.sanitize import clean
 
 FORMAT_VERSION = 1
 SAVE_DELAY = 0.5

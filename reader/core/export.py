@@ -1,7 +1,7 @@
 """Export starred papers to reference managers, notes and spreadsheets.
 
-Works from :class:`~reader.digest.Star` snapshots alone, so no digest file is needed.
-Every string passes through :func:`~reader.sanitize.clean` on the way out, because a
+Works from :class:`~reader.core.model.Star` snapshots alone, so no digest file is needed.
+Every string passes through :func:`~reader.core.sanitize.clean` on the way out, because a
 state file written by an older version might still hold control characters.
 """
 
@@ -23,9 +23,9 @@ from pathlib import Path
 from string import ascii_lowercase
 from urllib.parse import quote
 
-from reader.config import user_path
-from reader.digest import Star
-from reader.sanitize import clean, is_safe_url
+from reader.core.config import user_path
+from reader.core.model import Star
+from reader.core.sanitize import clean, is_safe_url
 
 
 class ExportError(Exception):

@@ -1,6 +1,6 @@
 """Read daily arXiv digests (Markdown of every known template, or JSON Lines) into the model.
 
-Digests are untrusted input: every string goes through :func:`reader.sanitize.clean`,
+Digests are untrusted input: every string goes through :func:`reader.core.sanitize.clean`,
 sizes are capped, and parsing is one linear pass over the lines (no backtracking
 regexes), so a 50 MB file or a 10 MB line costs time in proportion to its size.  Files
 are read and decoded CHUNK_SIZE bytes at a time, so memory goes to the papers, not the file.
@@ -26,8 +26,8 @@ from itertools import chain, islice, repeat
 from pathlib import Path, PurePath
 from typing import BinaryIO, NamedTuple
 
-from reader.digest import SUMMARY_FIELDS, Digest, DigestError, Paper, Section
-from reader.sanitize import clean
+from reader.core.model import SUMMARY_FIELDS, Digest, DigestError, Paper, Section
+from reader.core.sanitize import clean
 
 __all__ = ["parse_text", "parse_bytes", "iter_parse", "load", "iter_stream", "preflight", "find_digest", "dump_lines"]
 

@@ -1,6 +1,6 @@
 """The paper and digest model: plain data shared by every other module.
 
-Text in these objects has already been cleaned by :mod:`reader.sanitize` at parse time,
+Text in these objects has already been cleaned by :mod:`reader.core.sanitize` at parse time,
 so nothing downstream has to think about terminal escapes; it must still never treat
 the text as markup.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reader.sanitize import is_safe_url
+from reader.core.sanitize import is_safe_url
 
 SUMMARY_FIELDS = ("tldr", "motivation", "method", "result", "conclusion")
 """The AI summary fields of the standard template, in display order."""

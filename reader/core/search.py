@@ -25,8 +25,8 @@ import unicodedata
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 
-from reader.digest import SUMMARY_FIELDS, Paper
-from reader.latex import to_unicode
+from reader.core.model import SUMMARY_FIELDS, Paper
+from reader.core.latex import to_unicode
 
 _MARKS = re.compile("[\u0300-\u036f]")
 """Combining diacritics: the accents of Latin and Greek letters once decomposed."""

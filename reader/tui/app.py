@@ -23,12 +23,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList
 
-from reader.config import Config, ConfigError, load_config
-from reader.digest import Digest, Paper
-from reader.latex import to_unicode
-from reader.sanitize import clean, is_safe_url
-from reader.screens.help import HelpScreen, describe_keys
-from reader.search import (
+from reader.core.config import Config, ConfigError, load_config
+from reader.core.model import Digest, Paper
+from reader.core.latex import to_unicode
+from reader.core.sanitize import clean, is_safe_url
+from reader.tui.screens.help import HelpScreen, describe_keys
+from reader.core.search import (
     Interests,
     Query,
     QueryError,
@@ -37,13 +37,13 @@ from reader.search import (
     parse_query,
     term_spans,
 )
-from reader.store import MarkStore
-from reader.view import ALL, STARRED, Filters, Library
-from reader.widgets.digest_header import DigestHeader
-from reader.widgets.paper_detail import DetailOptions, PaperDetail
-from reader.widgets.paper_list import PaperList, RowInfo
-from reader.widgets.search_bar import SearchBar
-from reader.widgets.section_list import SectionList
+from reader.core.store import MarkStore
+from reader.core.view import ALL, STARRED, Filters, Library
+from reader.tui.widgets.digest_header import DigestHeader
+from reader.tui.widgets.paper_detail import DetailOptions, PaperDetail
+from reader.tui.widgets.paper_list import PaperList, RowInfo
+from reader.tui.widgets.search_bar import SearchBar
+from reader.tui.widgets.section_list import SectionList
 
 
 def _stylesheet() -> str:
@@ -52,7 +52,7 @@ def _stylesheet() -> str:
     try:
         return str(files("reader.styles").joinpath("reader.tcss"))
     except ModuleNotFoundError:
-        return str(Path(__file__).resolve().parent.parent / "styles" / "reader.tcss")
+        return str(Path(__file__).resolve().parent.parent.parent / "styles" / "reader.tcss")
 
 
 FIRST_BATCH = 60
@@ -64,7 +64,7 @@ ones in a worker while the list says so."""
 
 
 if TYPE_CHECKING:
-    from reader.screens.export import ExportScreen
+    from reader.tui.screens.export import ExportScreen
 
 
 def _web_browser(url: str) -> bool:
@@ -233,7 +233,7 @@ class DigestReader(App[int]):
         Snapshots (copies the UI may keep) go out at most twice a second, so a 10,000-paper
         file costs a handful of redraws rather than one per batch.
         """
-        from reader.parse import DigestError, iter_stream
+        from reader.core.parse import DigestError, iter_stream
 
         assert self.path is not None
         latest, sent_at = None, 0.0
@@ -498,7 +498,7 @@ class DigestReader(App[int]):
         """Auto mode: a paper shown for ``mark_read_delay`` seconds becomes read.
 
         A timer marks it in place; a paper left after the delay but before a busy UI ran
-        its timer is marked as it is left (see reader.config for the rule).
+        its timer is marked as it is left (see reader.core.config for the rule).
         """
         if self._read_timer is not None:
             self._read_timer.stop()
@@ -771,8 +771,8 @@ class DigestReader(App[int]):
     def action_export(self) -> None:
         from datetime import date
 
-        from reader.export import FORMATS, default_path
-        from reader.screens.export import ExportScreen
+        from reader.core.export import FORMATS, default_path
+        from reader.tui.screens.export import ExportScreen
 
         stars = self.store.stars()
         if not stars:
@@ -785,7 +785,7 @@ class DigestReader(App[int]):
 
     def on_export_screen_requested(self, message: ExportScreen.Requested) -> None:
         """Render and write (or copy) the starred list; a failure keeps the dialog open."""
-        from reader.export import ExportError, render, write
+        from reader.core.export import ExportError, render, write
 
         stars = self.store.stars()
         text = render(stars, message.fmt)
