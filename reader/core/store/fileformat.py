@@ -1,0 +1,337 @@
+"""The state file's format: bytes to a state and back. Pure: no I/O.
+
+The file (``state.toml``) is versioned, sorted and human-readable, so it diffs cleanly and
+syncs with git or Syncthing; the same marks always give the same bytes::
+
+    version = 1
+
+    [settings]
+    detail_view = 'abstract'
+
+    [stars."2601.10802"]
+    title = 'Sparse attention for long documents'
+    authors = ['Ada Lovelace', "Flann O'Brien"]
+    category = 'cs.CL'
+    version = 'v2'
+    url = 'https://arxiv.org/abs/2601.10802'
+    digest = '2026-01-16'
+    starred_at = '2026-01-16T09:15:00Z'
+    tldr = 'Attention over long documents at linear cost.'
+    abstract = '''
+    We study attention over long documents. It's cheap.
+    A second paragraph.'''
+    extra = [['Keywords', 'attention, long context']]
+
+    [read]
+    "2512" = '''
+    00012 00345
+    10802 10835
+    '''
+    "2601" = '''
+    10802
+    '''
+    other = ['hep-th/9901001']
+
+Read ids are grouped by their ``yymm`` month into one literal string per month, one line per
+block of a thousand numbers. tomllib reads literal strings without a Python loop per
+character, so 200,000 read ids load in tens of milliseconds (a TOML array of 200k strings
+takes about 0.3 s, basic strings per month about 0.06 s), and a new mark changes one short
+line. Ids of any other shape go to ``other``. Star text is written as literal strings too
+whenever the text allows it, for the same reason.
+
+Forward compatible, and never destructive, since two versions may share one file:
+
+* Tables and keys this version does not know (top-level tables such as ``[notes]``, keys in a
+  star table, settings that are not strings or booleans, keys of ``[read]``) are kept as parsed
+  and written back with the same value, keys sorted: top-level values after ``version``,
+  top-level tables after ``[read]``.
+* A known entry that is malformed is loaded as far as it is understood and kept raw: a star
+  field of the wrong type (``authors = [1, 2]``) is left out of the star, a star without a
+  title or ``starred_at`` is not shown, a read month with something else than numbers shows
+  the numbers it has, ``[settings]`` that is not a table is ignored. Each is named in a
+  problem (the store shows it) and written back unchanged until this instance changes that
+  same entry (marks a paper of that month, stars or unstars that paper, sets that setting);
+  then this instance's version of the entry replaces it.
+* A file without ``version`` is read as this version. Any other version than FORMAT_VERSION is
+  read the same way, but :attr:`Loaded.writable` is False: the store must not rewrite it.
+* Only bytes that are not UTF-8 TOML at all raise :class:`NotToml`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import tomli_w
+
+from reader.core.model import SUMMARY_FIELDS, Paper, Star
+from reader.core.sanitize import clean
+from reader.core.store.marks import OTHER, Raw, ReadSet, State
+
+FORMAT_VERSION = 1
+
+_MONTH = re.compile(r"[0-9]{4}")
+_NUMBER = re.compile(r"[0-9]{4,5}")
+_NUMBERS = re.compile(r"\s*(?:[0-9]{4,5}(?![0-9])\s*)*")
+_STAR_TEXT = ("category", "version", "url", "digest", "starred_at", *SUMMARY_FIELDS, "abstract")
+"""The optional one-string fields of a star table, in file order (title and authors come first,
+extra last)."""
+_STAR_STRINGS = frozenset(("title", *_STAR_TEXT))
+_STAR_FIELDS = frozenset(("authors", "extra", *_STAR_STRINGS))
+_MULTILINE = frozenset((*SUMMARY_FIELDS, "abstract"))
+"""Star fields whose paragraphs are kept when cleaned."""
+_SHORT = 80
+"""One-line text up to this length that cannot be a literal string stays a basic string."""
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_LITERAL = re.compile(r"[^'\x00-\x08\x0a-\x1f\x7f]*")
+_MULTILINE_LITERAL = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f]*")
+
+
+class NotToml(Exception):
+    """The bytes are not UTF-8 TOML: nothing in them can be read or kept."""
+
+
+@dataclass
+class Loaded:
+    """A parsed state file."""
+
+    state: State
+    version: object = FORMAT_VERSION
+    """As written in the file (FORMAT_VERSION when it has none)."""
+    problems: list[str] = field(default_factory=list)
+    """Malformed entries, kept raw (see the module docstring)."""
+
+    @property
+    def writable(self) -> bool:
+        """Whether this version may rewrite the file: only one of its own version."""
+        return type(self.version) is int and self.version == FORMAT_VERSION
+
+
+# -- bytes -> state ----------------------------------------------------------------
+
+
+def parse(data: bytes) -> Loaded:
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise NotToml(f"not valid TOML: {exc}") from None
+    loaded = Loaded(State(), doc.pop("version", FORMAT_VERSION))
+    state, problems = loaded.state, loaded.problems
+    sections = {"settings": _parse_settings, "stars": _parse_stars, "read": _parse_read}
+    for name, value in doc.items():
+        if name not in sections:
+            state.raw[name] = _sorted(value)
+        elif not isinstance(value, dict):
+            state.raw[name] = _sorted(value)
+            problems.append(f"{name} is not a table")
+        else:
+            sections[name](value, state, problems)
+    return loaded
+
+
+def _parse_settings(table: dict, state: State, problems: list[str]) -> None:
+    for key, value in table.items():
+        if isinstance(value, (str, bool)):
+            state.settings[key] = value
+        else:
+            state.raw_settings[key] = _sorted(value)
+
+
+def _parse_stars(table: dict, state: State, problems: list[str]) -> None:
+    for paper_id, star in table.items():
+        where = f"stars.{_key(paper_id)}"
+        fields = {key: value for key, value in star.items() if _is_star_field(key, value)} if isinstance(star, dict) else {}
+        if "title" not in fields or "starred_at" not in fields:
+            state.raw_stars[paper_id] = _sorted(star)
+            problems.append(f"{where} needs a title and starred_at")
+            continue
+        raw = {key: value for key, value in star.items() if key not in fields}
+        if wrong := sorted(raw.keys() & _STAR_FIELDS):
+            problems.append(f"{where}: {', '.join(wrong)} of the wrong type")
+        if raw:
+            state.raw_stars[paper_id] = _sorted(raw)
+        state.stars[paper_id] = _star(paper_id, fields)
+
+
+def _star(paper_id: str, table: dict) -> Star:
+    """The star of a table whose fields all have the right type."""
+    # The file may predate cleaning or be edited by hand: its text is as untrusted as a digest's.
+    texts = {key: clean(table[key], multiline=key in _MULTILINE) if key in table else None for key in _STAR_TEXT}
+    starred_at, digest = texts.pop("starred_at"), texts.pop("digest")
+    paper = Paper(
+        id=clean(paper_id),
+        title=clean(table["title"]),
+        authors=tuple(clean(name) for name in table.get("authors", ())),
+        extra=tuple((clean(label), clean(value, multiline=True)) for label, value in table.get("extra", ())),
+        **texts,
+    )
+    return Star(paper, starred_at, digest)
+
+
+def _is_star_field(key: str, value: object) -> bool:
+    """Whether ``key = value`` is a star field this version reads."""
+    if key == "authors":
+        return _is_strings(value)
+    if key == "extra":
+        return isinstance(value, list) and all(_is_strings(pair, 2) for pair in value)
+    return key in _STAR_STRINGS and isinstance(value, str)
+
+
+def _parse_read(table: dict, state: State, problems: list[str]) -> None:
+    read = state.read
+    for key, value in table.items():
+        if key == OTHER:
+            ids = value if isinstance(value, list) else []
+            for paper_id in ids:  # hand-edited files may list compact ids here too
+                if isinstance(paper_id, str):
+                    read.add(paper_id)
+            if not _is_strings(value):
+                read.raw[key] = _sorted(value)
+                problems.append(f"read.{OTHER} must list ids")
+        elif not _MONTH.fullmatch(key):
+            read.raw[key] = _sorted(value)
+        elif isinstance(value, str) and _NUMBERS.fullmatch(value):
+            if numbers := set(value.split()):
+                read.months[key] = numbers
+        else:
+            numbers = {word for word in value.split() if _NUMBER.fullmatch(word)} if isinstance(value, str) else ()
+            if numbers:
+                read.months[key] = numbers
+            read.raw[key] = value
+            problems.append(f"read.{key} must be a yymm month of 4- or 5-digit numbers")
+
+
+def _sorted(value: object) -> object:
+    """A raw value with its tables' keys sorted, so it is always written the same way."""
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(item) for item in value]
+    return value
+
+
+def _is_strings(value: object, length: int | None = None) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value) and length in (None, len(value))
+
+
+# -- state -> bytes ------------------------------------------------------------------
+
+
+def dump(state: State) -> bytes:
+    """The file's bytes: the same state always gives the same bytes."""
+    out = [f"version = {FORMAT_VERSION}\n"]
+    settings = dict(sorted({**state.raw_settings, **state.settings}.items()))
+    written = {"settings": bool(settings), "stars": bool(state.stars or state.raw_stars), "read": _has_read(state.read)}
+    raw = {key: value for key, value in state.raw.items() if not written.get(key)}  # a known section wins
+    out += (f"{_key(key)} = {_value(value)}\n" for key, value in raw.items() if not isinstance(value, dict))
+    if settings:
+        out += _table("settings", settings)
+    if written["stars"]:
+        out += _table("stars", _stars_table(state))
+    if written["read"]:
+        out += _read_table(state.read)
+    for key, value in raw.items():
+        if isinstance(value, dict):
+            out += _table(_key(key), value)
+    # A lone surrogate (from a malformed JSON digest) must not stop every later save.
+    return "".join(out).encode("utf-8", "replace")
+
+
+def _has_read(read: ReadSet) -> bool:
+    return bool(read.months or read.other or read.raw)
+
+
+def _table(header: str, table: dict) -> Iterator[str]:
+    """``[header]`` with the table's values in its order, then its sub-tables under their own headers."""
+    values = {key: value for key, value in table.items() if not isinstance(value, dict)}
+    if values or not table:
+        yield f"\n[{header}]\n"
+        yield from (f"{_key(key)} = {_value(value)}\n" for key, value in values.items())
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _table(f"{header}.{_key(key)}", value)
+
+
+def _read_table(read: ReadSet) -> Iterator[str]:
+    yield "\n[read]\n"
+    for key in sorted(read.months.keys() | read.raw.keys() - {OTHER}):
+        if key in read.raw:
+            yield f"{_key(key)} = {_value(read.raw[key])}\n"
+        else:
+            yield f"\"{key}\" = '''\n{_number_lines(read.months[key])}\n'''\n"
+    if OTHER in read.raw:
+        yield f"{OTHER} = {_value(read.raw[OTHER])}\n"
+    elif read.other:
+        yield f"{OTHER} = {_value(sorted(read.other))}\n"
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else _basic_string(key)
+
+
+def _value(value: object) -> str:
+    """Any TOML value on one line (but for multi-line strings); tables become inline tables."""
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_value, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(key)} = {_value(item)}" for key, item in value.items()) + "}"
+    return tomli_w.dumps({"v": value})[len("v = ") : -1]  # booleans, numbers, dates and times
+
+
+def _string(text: str) -> str:
+    """A literal string when the text allows one, since tomllib reads those without a loop per
+    character; long or multi-line text with an apostrophe gets a multi-line literal string."""
+    if _LITERAL.fullmatch(text):
+        return f"'{text}'"
+    if (
+        (len(text) > _SHORT or "\n" in text)
+        and _MULTILINE_LITERAL.fullmatch(text)
+        and "'''" not in text
+        and not text.endswith("'")
+    ):
+        return f"'''\n{text}'''"  # the newline right after the opening quotes is not part of the text
+    return _basic_string(text)
+
+
+def _basic_string(text: str) -> str:
+    """A basic (escaped) TOML string, for text no literal string can hold: tomli-w's escaping."""
+    return tomli_w.dumps({"v": text})[len("v = ") : -1]
+
+
+def _number_lines(numbers: set[str]) -> str:
+    """Sorted numbers, one line per block of a thousand, so one mark changes one short line."""
+    ordered = sorted(numbers)
+    lines = []
+    start = 0
+    while start < len(ordered):
+        end = bisect_left(ordered, ordered[start][:-3] + ":", start)  # ":" sorts right after "9"
+        lines.append(" ".join(ordered[start:end]))
+        start = end
+    return "\n".join(lines)
+
+
+def _stars_table(state: State) -> dict[str, object]:
+    """Each star's table, or the raw value of an entry that is no star, by id."""
+    ids = sorted(state.stars.keys() | state.raw_stars.keys())
+    return {paper_id: _star_table(state.stars.get(paper_id), state.raw_stars.get(paper_id)) for paper_id in ids}
+
+
+def _star_table(star: Star | None, raw: object) -> object:
+    """The star's fields in file order, then the raw keys it does not write, sorted."""
+    if star is None:
+        return raw
+    paper = star.paper
+    own = {"digest": star.digest, "starred_at": star.starred_at}
+    table: dict[str, object] = {"title": paper.title, "authors": list(paper.authors)}
+    for key in _STAR_TEXT:
+        table[key] = own[key] if key in own else getattr(paper, key)
+    table["extra"] = [list(pair) for pair in paper.extra]
+    table = {key: value for key, value in table.items() if value is not None and value != []}
+    if isinstance(raw, dict):
+        table.update((key, value) for key, value in raw.items() if key not in table)
+    return table

@@ -1,0 +1,247 @@
+"""The marks themselves, in memory: what a state holds, this instance's pending ops, and the merge.
+
+Pure: nothing here touches a file. A state also carries, raw as the file had them, the parts of
+the file this version does not understand (tables and keys a newer digest-reader wrote, entries
+too malformed to read), so that writing the state back keeps them. An op on an entry replaces its
+raw value: the user's latest intent wins over what could not be read.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from reader.core.model import Paper, Star
+
+COMPACT_ID = re.compile(r"([0-9]{4})\.([0-9]{4,5})")
+"""A new-style arXiv id, ``yymm.number``: stored as a number in its month."""
+OTHER = "other"
+"""The key of ``[read]`` that lists ids of any other shape."""
+
+Raw = dict[str, object]
+"""Parsed TOML this version keeps without understanding it, by key."""
+
+
+class ReadSet:
+    """Read ids stored the way the file groups them: month -> numbers, plus ids of other shapes."""
+
+    __slots__ = ("months", "other", "raw")
+
+    def __init__(
+        self, months: dict[str, set[str]] | None = None, other: set[str] | None = None, raw: Raw | None = None
+    ) -> None:
+        self.months = months or {}
+        self.other = other or set()
+        self.raw = raw or {}
+        """Entries of ``[read]`` that could not be read (fully), written back as they were."""
+
+    def __contains__(self, paper_id: str) -> bool:
+        match = COMPACT_ID.fullmatch(paper_id)
+        if match:
+            return match[2] in self.months.get(match[1], ())
+        return paper_id in self.other
+
+    def __iter__(self) -> Iterator[str]:
+        for month, numbers in self.months.items():
+            yield from map(f"{month}.".__add__, numbers)
+        yield from self.other
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, ReadSet)
+            and self.months == other.months
+            and self.other == other.other
+            and self.raw == other.raw
+        )
+
+    def add(self, paper_id: str) -> None:
+        match = COMPACT_ID.fullmatch(paper_id)
+        if match:
+            self.months.setdefault(match[1], set()).add(match[2])
+            self.raw.pop(match[1], None)
+        else:
+            self.other.add(paper_id)
+            self.raw.pop(OTHER, None)
+
+    def discard(self, paper_id: str) -> None:
+        match = COMPACT_ID.fullmatch(paper_id)
+        if not match:
+            self.other.discard(paper_id)
+            self.raw.pop(OTHER, None)
+            return
+        self.raw.pop(match[1], None)
+        if numbers := self.months.get(match[1]):
+            numbers.discard(match[2])
+            if not numbers:  # no empty months, so equal sets compare equal
+                del self.months[match[1]]
+
+    def copy(self) -> ReadSet:
+        return ReadSet({month: set(numbers) for month, numbers in self.months.items()}, set(self.other), dict(self.raw))
+
+
+@dataclass
+class State:
+    """What a state file holds."""
+
+    read: ReadSet = field(default_factory=ReadSet)
+    stars: dict[str, Star] = field(default_factory=dict)
+    settings: dict[str, str | bool] = field(default_factory=dict)
+    raw: Raw = field(default_factory=dict)
+    """Top-level tables and keys not understood (``[notes]`` of a newer version)."""
+    raw_stars: Raw = field(default_factory=dict)
+    """Per star id: the keys of its table not understood (a table when the star itself was read),
+    or the whole value when the star could not be read."""
+    raw_settings: Raw = field(default_factory=dict)
+    """Settings whose values are neither strings nor booleans."""
+
+    def copy(self) -> State:
+        return State(
+            self.read.copy(),
+            dict(self.stars),
+            dict(self.settings),
+            dict(self.raw),
+            dict(self.raw_stars),
+            dict(self.raw_settings),
+        )
+
+
+@dataclass
+class Ops:
+    """This instance's intents since its last save: the last op per id (or setting) wins."""
+
+    read: dict[str, bool] = field(default_factory=dict)
+    stars: dict[str, Star | None] = field(default_factory=dict)
+    """A star to put, or None to remove it."""
+    settings: dict[str, str | bool] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.read or self.stars or self.settings)
+
+    def apply(self, state: State) -> None:
+        """Put these ops on top of ``state``; the raw parts of the file no op touches stay."""
+        for paper_id, read in self.read.items():
+            (state.read.add if read else state.read.discard)(paper_id)
+        for paper_id, star in self.stars.items():
+            if star is None:
+                state.stars.pop(paper_id, None)
+                state.raw_stars.pop(paper_id, None)
+            else:
+                state.stars[paper_id] = star
+                if not isinstance(state.raw_stars.get(paper_id, {}), dict):
+                    del state.raw_stars[paper_id]  # a star table replaces a value that was none
+        state.settings.update(self.settings)
+        for key in self.settings:
+            state.raw_settings.pop(key, None)
+
+    def update(self, later: Ops) -> None:
+        self.read.update(later.read)
+        self.stars.update(later.stars)
+        self.settings.update(later.settings)
+
+
+class Marks:
+    """The queries and changes on marks in memory; thread-safe. Every change is :meth:`_record` ed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()  # reentrant: toggles call star/unstar, a signal handler may flush
+        self._view = State()
+
+    # -- queries ---------------------------------------------------------------
+
+    def is_read(self, paper_id: str) -> bool:
+        with self._lock:
+            return paper_id in self._view.read
+
+    def is_starred(self, paper_id: str) -> bool:
+        with self._lock:
+            return paper_id in self._view.stars
+
+    @property
+    def read_ids(self) -> frozenset[str]:
+        """A snapshot of every read id; builds a new set, so prefer :meth:`is_read` per paper."""
+        with self._lock:
+            return frozenset(self._view.read)
+
+    def stars(self) -> list[Star]:
+        """Starred papers, oldest star first."""
+        with self._lock:
+            stars = list(self._view.stars.values())
+        return sorted(stars, key=lambda star: (star.starred_at, star.paper.id))
+
+    def star_for(self, paper_id: str) -> Star | None:
+        with self._lock:
+            return self._view.stars.get(paper_id)
+
+    def get_setting(self, key: str, default: str | bool | None = None) -> str | bool | None:
+        with self._lock:
+            return self._view.settings.get(key, default)
+
+    # -- changes ---------------------------------------------------------------
+
+    def set_read(self, paper_id: str, read: bool = True) -> bool:
+        """Mark one paper; True if that changed it."""
+        return bool(self._set_read([paper_id], read))
+
+    def toggle_read(self, paper_id: str) -> bool:
+        """Flip the read mark; returns the new state."""
+        with self._lock:
+            read = paper_id not in self._view.read
+            self._set_read([paper_id], read)
+            return read
+
+    def mark_read_many(self, paper_ids: Iterable[str]) -> list[str]:
+        """Mark papers read; returns those that were unread (what an undo marks unread again)."""
+        return self._set_read(paper_ids, True)
+
+    def mark_unread_many(self, paper_ids: Iterable[str]) -> list[str]:
+        """Mark papers unread; returns those that were read."""
+        return self._set_read(paper_ids, False)
+
+    def star(self, paper: Paper, digest: str | None = None) -> Star:
+        """Star a paper with a snapshot of it; an existing star (and its time) is kept."""
+        with self._lock:
+            star = self._view.stars.get(paper.id) or Star(paper, utc_now(), digest)
+            self._record(Ops(stars={paper.id: star}))
+            return star
+
+    def unstar(self, paper_id: str) -> bool:
+        """Remove a star; True if there was one."""
+        with self._lock:
+            starred = paper_id in self._view.stars
+            self._record(Ops(stars={paper_id: None}))
+            return starred
+
+    def toggle_star(self, paper: Paper, digest: str | None = None) -> bool:
+        """Star or unstar; returns whether the paper is starred now."""
+        with self._lock:
+            if paper.id in self._view.stars:
+                self.unstar(paper.id)
+                return False
+            self.star(paper, digest)
+            return True
+
+    def set_setting(self, key: str, value: str | bool) -> None:
+        """Remember a UI choice across runs (``detail_view = "abstract"``)."""
+        if not isinstance(key, str) or not key or not isinstance(value, (str, bool)):
+            raise TypeError(f"settings are non-empty names with str or bool values, not {key!r} = {value!r}")
+        with self._lock:
+            self._record(Ops(settings={key: value}))
+
+    def _set_read(self, paper_ids: Iterable[str], read: bool) -> list[str]:
+        ids = list(dict.fromkeys(paper_ids))
+        with self._lock:
+            changed = [paper_id for paper_id in ids if (paper_id in self._view.read) != read]
+            self._record(Ops(read=dict.fromkeys(ids, read)))
+            return changed
+
+    def _record(self, ops: Ops) -> None:
+        """Show the ops now (``_lock`` held); even an op that changes nothing here is recorded, as the
+        user's latest intent for that id."""
+        ops.apply(self._view)
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
