@@ -146,7 +146,7 @@ def _parse_stars(table: dict, state: State, problems: list[str]) -> None:
         fields = {key: value for key, value in star.items() if _is_star_field(key, value)} if isinstance(star, dict) else {}
         if "title" not in fields or "starred_at" not in fields:
             state.raw_stars[paper_id] = _sorted(star)
-            problems.append(f"{where} needs a title and starred_at")
+            problems.append(f"{where} {'needs a title and starred_at' if isinstance(star, dict) else 'is not a table'}")
             continue
         raw = {key: value for key, value in star.items() if key not in fields}
         if wrong := sorted(raw.keys() & _STAR_FIELDS):
