@@ -6,12 +6,12 @@ instance on a second machine syncing the same file must keep it, not move it asi
 
 from __future__ import annotations
 
-import time
 import tomllib
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
+from test_store import wait_for
 
 from reader.core.model import Paper
 from reader.core.store import FORMAT_VERSION, MarkStore
@@ -77,16 +77,6 @@ def write_foreign(state: Path) -> dict:
 
 def on_disk(state: Path) -> dict:
     return tomllib.loads(state.read_text("utf-8"))
-
-
-def wait_for(condition, timeout: float = 10.0) -> bool:
-    """Polls until ``condition`` holds; a generous timeout only so that a broken saver fails at all."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def make_changes(store: MarkStore) -> None:
