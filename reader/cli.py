@@ -7,8 +7,10 @@ Nothing here imports Textual until the TUI starts, so `--dump`, `--export` and
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+from collections.abc import Iterator
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -17,10 +19,14 @@ from reader import __version__
 
 if TYPE_CHECKING:
     from reader.core.config import Paths
+    from reader.core.model import Digest
 
 SAMPLE = files("reader.sample").joinpath("today.md")
-BACKGROUND_PARSE_BYTES = 4 * 1024 * 1024
-"""Digests larger than this are parsed off the UI thread so the first screen is not kept waiting."""
+DUMP_KEYS = (
+    "id", "version", "title", "url", "authors", "category", "section",
+    "tldr", "motivation", "method", "result", "conclusion", "abstract", "extra",
+)
+"""The keys of a ``--dump`` line, in order."""
 
 
 class UsageError(Exception):
@@ -86,14 +92,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def dump(targets: list[str]) -> int:
     """``--dump``: the parsed entries as JSON Lines on stdout, warnings on stderr."""
-    from reader.core.parse import DigestError, dump_lines, load
-
     if len(targets) != 1:
         raise UsageError("--dump takes exactly one PATH")
-    try:
-        digest = load(targets[0])
-    except DigestError as error:
-        raise UsageError(str(error)) from None
+    digest = load_target(targets[0])
     out = sys.stdout
     for line in dump_lines(digest):
         out.write(line + "\n")
@@ -102,10 +103,32 @@ def dump(targets: list[str]) -> int:
     return 0
 
 
+def dump_lines(digest: Digest) -> Iterator[str]:
+    """The ``--dump`` JSON Lines, one object per entry in file order (without newlines).
+
+    Each object is ``Paper.to_dict()`` plus the entry's ``section``, keys in a fixed
+    order so dumps diff cleanly.
+    """
+    for section, paper in digest.entries:
+        fields = paper.to_dict()
+        fields["section"] = section
+        yield json.dumps({key: fields[key] for key in DUMP_KEYS}, ensure_ascii=False)
+
+
+def load_target(target: str) -> Digest:
+    """The digest a PATH argument means (a file, or a folder's newest), parsed; a UsageError if it cannot be."""
+    from reader.core.parse import DigestError, load
+    from reader.core.sources import digest_file
+
+    try:
+        return load(digest_file(target))
+    except DigestError as error:
+        raise UsageError(str(error)) from None
+
+
 def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int:
     """``--export``: the starred papers (of the given digests, if any) in ``fmt``."""
     from reader.core.export import ExportError, filter_stars, render, write
-    from reader.core.parse import DigestError, load
     from reader.core.store import MarkStore
 
     store = MarkStore.open(state)
@@ -116,10 +139,7 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int
     if targets:
         ids: set[str] = set()
         for target in targets:
-            try:
-                ids.update(paper.id for paper in load(target).papers)
-            except DigestError as error:
-                raise UsageError(str(error)) from None
+            ids.update(paper.id for paper in load_target(target).papers)
         stars = filter_stars(stars, ids)
     text = render(stars, fmt)
     if output is None:
@@ -136,7 +156,8 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int
 def run_app(targets: list[str], paths: Paths) -> int:
     """Check the digest before the terminal is taken over, then start the TUI."""
     from reader.core.config import ConfigError, load_config, user_path
-    from reader.core.parse import DigestError, load, preflight
+    from reader.core.loading import open_digest
+    from reader.core.parse import DigestError, load
 
     if len(targets) > 1:
         raise UsageError("open one digest at a time (several PATHs go with --export)")
@@ -146,8 +167,8 @@ def run_app(targets: list[str], paths: Paths) -> int:
             with as_file(SAMPLE) as sample_path:
                 digest, path = load(sample_path), None
         else:
-            path, size = preflight(user_path(targets[0]))
-            digest = None if size > BACKGROUND_PARSE_BYTES else load(path)
+            opened = open_digest(user_path(targets[0]))
+            digest, path = (None, opened) if isinstance(opened, Path) else (opened, None)
     except (DigestError, ValueError) as error:
         raise UsageError(str(error)) from None
     try:

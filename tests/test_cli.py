@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from app_support import CORPUS, TODAY, make_app, screen_text
 
-from reader.cli import main
-from reader.core.parse import load
+from reader.cli import dump_lines, main
+from reader.core.parse import load, parse_text
 from reader.core.store import MarkStore
 
 DUMP_KEYS = ["id", "version", "title", "url", "authors", "category", "section", "tldr", "motivation", "method", "result", "conclusion", "abstract", "extra"]
@@ -33,6 +33,21 @@ def test_dump_prints_one_json_object_per_entry(tmp_path, capsys):
     assert list(first) == DUMP_KEYS
     assert first["id"] == "2601.10802" and first["section"] == "cs.CV"
     assert first["authors"] == ["Gerhard Krumpl", "Henning Avenhaus", "Horst Possegger"]
+
+
+def test_dump_lines_keys_order_and_nulls():
+    lines = list(dump_lines(parse_text(TODAY.read_text("utf-8"), "today.md")))
+    assert len(lines) == 128
+    row = json.loads(lines[0])
+    assert list(row) == DUMP_KEYS
+    assert row["version"] is None and row["section"] == "cs.CV" and row["extra"] == {}
+    assert '"version": null' in lines[0] and "ICONIC-444是" in lines[0]  # ensure_ascii=False
+    assert all("\n" not in line for line in lines)
+
+
+def test_dump_of_a_folder_prints_its_newest_digest(tmp_path, capsys):
+    assert main(["--dump", str(CORPUS), "--state", str(tmp_path / "s.toml")]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 532
 
 
 def test_dump_gives_null_for_placeholder_summaries(tmp_path, capsys):

@@ -1,0 +1,140 @@
+"""Field text shared by the Markdown and JSON Lines readers: limits, ids, rejoined lines, placeholders."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from pathlib import PurePath
+
+from reader.core.sanitize import clean
+
+TITLE_LIMIT = 1_000
+"""Characters kept of a title, a section name, a category or a URL."""
+FIELD_LIMIT = 100_000
+"""Characters kept of any other single field (abstract, summary, authors, extra)."""
+EXTRA_LIMIT = 50
+"""Extra (fork) fields kept per entry, and no more once they hold FIELD_LIMIT characters; real
+templates have fewer than ten. Without a bound, one entry repeating a label a million
+times would hold the whole file and take the detail pane minutes to lay out."""
+
+PLACEHOLDERS = frozenset(
+    {
+        # the generator's fallbacks when the summary step fails (also used by forks)
+        "summary generation failed",
+        "motivation analysis unavailable",
+        "method extraction failed",
+        "result analysis unavailable",
+        "conclusion extraction failed",
+        # the first format's failure marker, and the Korean fork's broken outputs
+        "error",
+        "?",
+        "(duplicate field corrected)",
+    }
+)
+"""Field texts (compared case-insensitively) that mean "no summary", not real text."""
+_PLACEHOLDER_LENGTH = max(map(len, PLACEHOLDERS))
+
+_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[a-z]{2})?/\d{7})(v\d+)?", re.IGNORECASE)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def cut(text: str, limit: int) -> tuple[str, bool]:
+    """Text cut to ``limit`` characters (marked with an ellipsis), and whether it was."""
+    if len(text) <= limit:
+        return text, False
+    return text[:limit] + "…", True
+
+
+def text_or_none(text: str) -> str | None:
+    """None for empty and placeholder texts (see PLACEHOLDERS), else the text."""
+    text = text.strip()
+    if not text or (len(text) <= _PLACEHOLDER_LENGTH and text.lower() in PLACEHOLDERS):
+        return None
+    return text
+
+
+def join_lines(lines: list[str], folded: bool = False) -> str:
+    """Rejoin a field's lines: hard wraps become spaces, paragraphs stay apart.
+
+    A blank line, or (arXiv's convention) a line indented by two spaces, starts a
+    paragraph (``\\n\\n``); tab-indented and bulleted lines are list items, and a line
+    after CJK text is a deliberate break (``\\n``).
+    In ``folded`` fields (comments) an indented line merely continues the previous one.
+    """
+    if len(lines) == 1:  # most fields are one line
+        return lines[0].strip()
+    parts: list[str] = []
+    gap = False
+    for line in lines:
+        text = line.strip()
+        if not text:
+            gap = bool(parts)
+            continue
+        if parts:
+            if gap:
+                parts.append("\n\n")
+            elif (
+                line[0] == "\t"
+                or text[:2] in ("- ", "* ", "• ")
+                or (line[0] == " " and numbered(text))
+                or parts[-1][-1] >= "\u3000"  # CJK text is never hard-wrapped: a real break
+            ):
+                parts.append("\n")
+            elif line.startswith("  ") and not folded:
+                parts.append("\n\n")
+            else:
+                parts.append(" ")
+        parts.append(text)
+        gap = False
+    return "".join(parts)
+
+
+def numbered(text: str) -> bool:
+    """Whether a line starts like ``1. `` or ``12) ``."""
+    digits = 0
+    while digits < 3 and text[digits:digits + 1].isdigit():
+        digits += 1
+    return digits > 0 and text[digits:digits + 2] in (". ", ") ")
+
+
+def identify(url: str | None, raw_id: str | None, title: str) -> tuple[str, str | None, bool]:
+    """(id without version, version, made_up): from the id, the URL, else a stable hash."""
+    for candidate in (raw_id, arxiv_tail(url)):
+        if candidate and len(candidate) <= 64:
+            found = _ARXIV_ID.fullmatch(candidate.strip())
+            if found:
+                return found.group(1), found.group(2), False
+    basis = url or raw_id or title
+    digest = hashlib.sha1(basis.encode("utf-8", errors="surrogatepass")).hexdigest()
+    return "noid-" + digest[:10], None, True
+
+
+def arxiv_tail(url: str | None) -> str | None:
+    """``2601.10802v2`` out of ``https://arxiv.org/abs/2601.10802v2`` (also pdf/html links)."""
+    if not url:
+        return None
+    start = url.lower().find("arxiv.org/")
+    if start < 0:
+        return None
+    rest = url[start + len("arxiv.org/"):]
+    for kind in ("abs/", "pdf/", "html/"):
+        if rest.startswith(kind):
+            tail = rest[len(kind):].split("?", 1)[0].split("#", 1)[0].strip("/")
+            return tail.removesuffix(".pdf")
+    return None
+
+
+def date_in(text: str) -> str | None:
+    """The last real calendar date written as YYYY-MM-DD in ``text``."""
+    for found in reversed(_DATE.findall(text)):
+        try:
+            return date.fromisoformat(found).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def display_name(name: str) -> str:
+    """The file name alone, safe to show."""
+    return clean(PurePath(name).name or name or "digest")
