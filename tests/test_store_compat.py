@@ -6,11 +6,15 @@ instance on a second machine syncing the same file must keep it, not move it asi
 
 from __future__ import annotations
 
+import tempfile
 import tomllib
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
+import tomli_w
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_store import wait_for
 
 from reader.core.model import Paper
@@ -369,3 +373,38 @@ def test_settings_that_are_tables_are_kept_without_a_notice(state):
     store.set_setting("detail_view", "abstract")
     store.close()
     assert on_disk(state)["settings"] == {"colors": {"read": "grey"}, "detail_view": "abstract", "wrap": True}
+
+
+TOML_VALUES = st.recursive(
+    st.text()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.dates()
+    | st.datetimes(timezones=st.none() | st.just(timezone.utc)),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=8,
+)
+UNKNOWN_KEYS = st.dictionaries(st.text(max_size=5).map("x_".__add__), TOML_VALUES, max_size=3)
+
+
+@settings(max_examples=30, deadline=None)
+@given(top=UNKNOWN_KEYS, star=UNKNOWN_KEYS, settings_values=UNKNOWN_KEYS, table=UNKNOWN_KEYS)
+def test_any_unknown_toml_survives_a_rewrite(top, star, settings_values, table):
+    doc = {
+        "version": FORMAT_VERSION,
+        **top,
+        "future": table,
+        "settings": settings_values,
+        "stars": {"2601.00001": {"title": "T", "starred_at": "now", **star}},
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "state.toml"
+        path.write_text(tomli_w.dumps(doc))
+        store = MarkStore.open(path, save_delay=None)
+        assert store.notices == []
+        store.set_read("2601.00002")
+        store.close()
+        after = on_disk(path)
+    assert after.pop("read") == {"2601": "00002\n"}
+    assert after == {key: value for key, value in doc.items() if value or key != "settings"}  # an empty [settings] goes
