@@ -222,6 +222,28 @@ def test_xmkxabc_fork():
     assert "This is submitted to the ACM/IEEE Symposium on Edge Computing (SEC 2025)" in comments
 
 
+def test_quoted_fields_go_on_over_quoted_lines():
+    """xmkxabc quotes some fields (``> **摘要翻译:**``); their later lines keep every character after ``> ``."""
+    text = (
+        "### [1] [A](https://arxiv.org/abs/2601.00001)\n*Ann*\n\n"
+        "> **TL;DR:** Wrapped\n> over two lines\n>no space\n\n"
+        "> **摘要翻译:** 第一段\n> 第二行\n>\n> 新段落\n> \u3000全角\n"
+    )
+    paper = parse_text(text, "x.md").papers[0]
+    assert paper.tldr == "Wrapped over two lines no space"
+    assert dict(paper.extra)["摘要翻译"] == "第一段\n第二行\n\n新段落\n全角"
+
+
+def test_a_wrapped_line_that_starts_with_a_number_is_no_list_item():
+    """Hard-wrapped prose may put ``17. Our`` at a line start: only indented numbers are list items."""
+    text = (
+        "### [1] [A](https://arxiv.org/abs/2601.00001)\n*Ann*\n\n"
+        "Abstract: We train on a corpus of\n17. Our model wins. Steps:\n 1. collect\n 12) clean\n 123. last\n 1234. no item\n"
+    )
+    abstract = parse_text(text, "x.md").papers[0].abstract
+    assert abstract == "We train on a corpus of 17. Our model wins. Steps:\n1. collect\n12) clean\n123. last 1234. no item"
+
+
 def test_astro_and_topic_forks():
     astro = corpus("Straw674__daily-arXiv-astro-ph__2025-12-16.md").papers[0]
     assert astro.tldr and astro.method and astro.result and astro.category is None
