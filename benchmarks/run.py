@@ -501,13 +501,13 @@ async def key_session(kind: str, path: str | None, presses: int) -> dict[str, li
 
 
 async def key_runs(app, pilot, clock: FrameClock, presses: int, results: dict) -> None:
-    paper_list = app.paper_list
+    paper_list = app.main.paper_list
     paper_list.focus()
     await clock.settle()
     results["j"] = [await clock.press(pilot, "j") for _ in range(presses)]
 
     times = []
-    sections = app.sections
+    sections = app.main.sections
     for _ in range(presses):
         if (sections.highlighted or 0) >= len(sections.entries) - 2:  # the last real section
             sections.highlighted = 0
@@ -518,7 +518,7 @@ async def key_runs(app, pilot, clock: FrameClock, presses: int, results: dict) -
     paper_list.focus()
     await clock.settle()
 
-    app.detail.focus()
+    app.main.detail.focus()
     await clock.settle()
     results["t"] = [await clock.press(pilot, "t") for _ in range(presses)]
     paper_list.focus()

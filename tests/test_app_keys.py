@@ -6,8 +6,9 @@ from app_support import CORPUS, make_app, screen_text
 
 from reader.core.model import Digest
 from reader.core.parse import load
+from reader.tui.keys import ALL_KEYS
 from reader.tui.screens.help import HelpScreen
-from reader.core.view import ALL
+from reader.core.library import ALL
 from reader.tui.widgets.paper_detail import PaperDetail
 from reader.tui.widgets.paper_list import PaperList
 from reader.tui.widgets.section_list import SectionList
@@ -21,8 +22,8 @@ async def test_start_focuses_the_list_on_the_first_paper_of_all(tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert isinstance(app.focused, PaperList)
-        assert app.section_key == ALL
-        assert app.paper_list.current.id == FIRST_ID
+        assert app.session.scope == ALL
+        assert app.main.paper_list.current.id == FIRST_ID
         text = screen_text(app)
         assert FIRST_TITLE in text
         assert "TL;DR:" in text
@@ -33,7 +34,7 @@ async def test_sidebar_lists_all_then_sections_with_counts(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        labels = [entry.label for entry in app.sections.entries]
+        labels = [entry.label for entry in app.main.sections.entries]
         assert labels == ["All", "cs.CV", "cs.CL", "cs.AI", "cs.LG", "Starred"]
         text = screen_text(app)
         assert "cs.CV" in text and "35" in text and "128" in text
@@ -43,23 +44,23 @@ async def test_j_k_and_arrows_move_the_cursor(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("j", "down")
-        assert app.paper_list.cursor == 2
+        assert app.main.paper_list.cursor == 2
         await pilot.press("k")
-        assert app.paper_list.cursor == 1
+        assert app.main.paper_list.cursor == 1
         await pilot.press("up", "up")
-        assert app.paper_list.cursor == 0
-        assert app.detail.paper.id == FIRST_ID
+        assert app.main.paper_list.cursor == 0
+        assert app.main.detail.paper.id == FIRST_ID
 
 
 async def test_g_and_G_go_to_first_and_last(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("G")
-        assert app.paper_list.cursor == 127
+        assert app.main.paper_list.cursor == 127
         await pilot.press("j")
-        assert app.paper_list.cursor == 127, "the list must not wrap around"
+        assert app.main.paper_list.cursor == 127, "the list must not wrap around"
         await pilot.press("g")
-        assert app.paper_list.cursor == 0
+        assert app.main.paper_list.cursor == 0
 
 
 async def test_tab_and_shift_tab_move_focus_between_panes(tmp_path):
@@ -77,14 +78,14 @@ async def test_h_l_and_arrows_switch_sections(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("l")
-        assert app.section_key == "cs.CV"
-        assert len(app.paper_list.papers) == 35
+        assert app.session.scope == "cs.CV"
+        assert len(app.main.paper_list.papers) == 35
         await pilot.press("right")
-        assert app.section_key == "cs.CL"
+        assert app.session.scope == "cs.CL"
         await pilot.press("left", "h")
-        assert app.section_key == ALL
+        assert app.session.scope == ALL
         await pilot.press("h")
-        assert app.section_key == ALL
+        assert app.session.scope == ALL
 
 
 async def test_space_and_b_page_the_detail_pane(tmp_path):
@@ -92,9 +93,9 @@ async def test_space_and_b_page_the_detail_pane(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("t")
         await pilot.press("space")
-        assert app.detail.scroll_y > 0
+        assert app.main.detail.scroll_y > 0
         await pilot.press("b")
-        assert app.detail.scroll_y == 0
+        assert app.main.detail.scroll_y == 0
 
 
 async def test_t_flips_summary_and_abstract_and_is_remembered(tmp_path):
@@ -111,7 +112,7 @@ async def test_t_flips_summary_and_abstract_and_is_remembered(tmp_path):
     again = make_app(tmp_path)
     async with again.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        assert again.view == "abstract"
+        assert again.session.view == "abstract"
         await pilot.press("t")
         assert "TL;DR:" in screen_text(again)
     again.store.close()
@@ -134,7 +135,7 @@ async def test_o_opens_and_y_copies_the_arxiv_link(tmp_path):
         await pilot.press("o")
         await pilot.pause(0.1)
         await app.workers.wait_for_complete()
-        assert app.open_url.opened == [f"https://arxiv.org/abs/{FIRST_ID}"]
+        assert app.main.open_url.opened == [f"https://arxiv.org/abs/{FIRST_ID}"]
         await pilot.press("y")
         assert app.clipboard == f"https://arxiv.org/abs/{FIRST_ID}"
 
@@ -145,10 +146,10 @@ async def test_question_mark_shows_help_from_the_binding_table(tmp_path):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for binding in app.BINDINGS:
+        for binding in ALL_KEYS:
             assert binding.description in text
         await pilot.press("j")
-        assert app.paper_list.cursor == 0, "pane keys are off under the help screen"
+        assert app.main.paper_list.cursor == 0, "pane keys are off under the help screen"
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
@@ -172,8 +173,8 @@ async def test_mouse_click_picks_a_paper(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.click(PaperList, offset=(10, 4))
-        assert app.paper_list.cursor == 3
-        assert app.detail.paper is app.paper_list.current
+        assert app.main.paper_list.cursor == 3
+        assert app.main.detail.paper is app.main.paper_list.current
 
 
 async def test_empty_day_opens_and_says_so(tmp_path):
@@ -186,11 +187,9 @@ async def test_empty_day_opens_and_says_so(tmp_path):
 def test_readme_documents_every_key():
     from pathlib import Path
 
-    from reader.tui.app import DigestReader
-
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     keys_section = readme.split("### Keys", 1)[1].split("\n## ", 1)[0]
-    for binding in DigestReader.BINDINGS:
+    for binding in ALL_KEYS:
         assert binding.description in keys_section, binding.description
 
 
@@ -200,15 +199,15 @@ async def test_chinese_paragraphs_fill_the_detail_pane_to_its_edge(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
-        width = app.detail.scrollable_content_region.width
-        lines = [line.plain for line in app.detail._lines]
+        width = app.main.detail.scrollable_content_region.width
+        lines = [line.plain for line in app.main.detail.lines]
         start = next(i for i, line in enumerate(lines) if line.startswith("TL;DR: ICONIC-444是"))
         end = lines.index("", start)
         paragraph = lines[start:end]
         assert len(paragraph) > 1, "long enough to wrap"
         assert all(cell_len(line) <= width for line in paragraph)
         assert all(cell_len(line) >= width - 2 for line in paragraph[:-1]), "no gap at the edge"
-        original = app.paper_list.current.tldr
+        original = app.main.paper_list.current.tldr
         assert "".join(paragraph)[len("TL;DR: "):] == original, "no character cut or lost"
 
 
@@ -218,4 +217,4 @@ async def test_enter_reads_the_paper_in_the_detail_pane(tmp_path):
         await pilot.press("enter")
         assert isinstance(app.focused, PaperDetail)
         await pilot.press("j")
-        assert app.detail.scroll_y == 1 and app.paper_list.cursor == 0, "j now scrolls the paper"
+        assert app.main.detail.scroll_y == 1 and app.main.paper_list.cursor == 0, "j now scrolls the paper"

@@ -20,7 +20,6 @@ import re
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -45,9 +44,10 @@ from reader.core.parse import (
     parse_text,
 )
 from reader.core.sanitize import clean, is_safe_url
+from reader.tui.keys import ALL_KEYS
 from reader.tui.screens.help import HelpScreen
 from reader.core.store import MarkStore
-from reader.core.view import STARRED
+from reader.core.library import STARRED
 
 # --- hostile material ------------------------------------------------------------------------
 
@@ -205,7 +205,7 @@ async def test_markup_in_titles_and_fields_shows_literally_in_list_and_detail(tm
         assert_screen_safe(app)
         await pilot.click("#papers", offset=(12, 2))  # a click on the @click title does not quit
         await pilot.pause()
-        assert app.is_running and app.paper_list.cursor == 1
+        assert app.is_running and app.main.paper_list.cursor == 1
         assert SHORT_MARKUP in screen_text(app)
     app.store.close()
 
@@ -273,7 +273,7 @@ async def test_help_screen_over_a_markup_digest(tmp_path):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for binding in app.BINDINGS:
+        for binding in ALL_KEYS:
             assert binding.description in text
         assert "[bold red]" in text, "the list row beside the dialog is still literal"
         assert "Markup Injection" not in text
@@ -443,7 +443,7 @@ async def test_escape_in_the_file_name_of_a_background_load_never_reaches_the_sc
     )
     async with app.run_test(size=(200, 40), notifications=True) as pilot:
         await settle(pilot, app)
-        assert not app.loading and not app.digest.papers, "the load failed"
+        assert not app.session.loading and not app.session.digest.papers, "the load failed"
         assert_screen_safe(app)
     app.store.close()
 
@@ -461,9 +461,9 @@ async def test_escapes_in_a_starred_snapshot_never_reach_the_screen(tmp_path):
     async with app.run_test(size=(200, 40)) as pilot:
         await pilot.pause()
         assert app.store.stars(), "the state file was read"
-        app.sections.highlighted = len(app.sections.entries) - 1
+        app.main.sections.highlighted = len(app.main.sections.entries) - 1
         await pilot.pause()
-        assert app.section_key == STARRED
+        assert app.session.scope == STARRED
         assert "Old" in screen_text(app)
         assert_screen_safe(app)
     app.store.close()
@@ -499,13 +499,13 @@ async def test_only_http_links_are_opened_or_copied(tmp_path):
         await settle(pilot, app)
         assert "no http(s) link" in screen_text(app)
         for index in range(len(HOSTILE_URLS)):  # the same actions on every paper, without key round trips
-            app.paper_list.move_to(index)
+            app.main.paper_list.move_to(index)
             await pilot.pause()
-            assert app.detail.paper.title == f"Paper {index + 1}", "readable without a usable link"
+            assert app.main.detail.paper.title == f"Paper {index + 1}", "readable without a usable link"
             for action in ("open_link", "copy_link", "open_pdf"):
                 await app.run_action(action)
         await settle(pilot, app)
-        assert app.open_url.opened == []
+        assert app.main.open_url.opened == []
         assert app.clipboard == ""
         assert_screen_safe(app)
     app.store.close()
@@ -517,7 +517,7 @@ async def test_http_links_are_opened_and_copied(tmp_path):
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("o", "y")
         await settle(pilot, app)
-        assert app.open_url.opened == ["https://arxiv.org/abs/2601.00007"]
+        assert app.main.open_url.opened == ["https://arxiv.org/abs/2601.00007"]
         assert app.clipboard == "https://arxiv.org/abs/2601.00007"
     app.store.close()
 
@@ -529,11 +529,11 @@ async def test_json_lines_link_that_is_not_http_is_refused_but_the_pdf_opens(tmp
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("o", "y")
         await settle(pilot, app)
-        assert app.open_url.opened == [] and app.clipboard == ""
+        assert app.main.open_url.opened == [] and app.clipboard == ""
         await pilot.press("p")
         await settle(pilot, app)
-        assert app.open_url.opened == ["https://arxiv.org/pdf/2601.00042"]
-        assert all(is_safe_url(url) for url in app.open_url.opened)
+        assert app.main.open_url.opened == ["https://arxiv.org/pdf/2601.00042"]
+        assert all(is_safe_url(url) for url in app.main.open_url.opened)
     app.store.close()
 
 
@@ -567,12 +567,12 @@ async def test_papers_without_a_usable_arxiv_id_are_listed_and_readable(tmp_path
         await pilot.pause()
         assert "5 papers" in screen_text(app)
         for index, paper in enumerate(digest.papers):
-            assert app.detail.paper == paper
+            assert app.main.detail.paper == paper
             assert paper.title in screen_text(app)
             await pilot.press("j")
         await pilot.press("g", "j", "o")  # "Elsewhere": an https link that is not arXiv opens
         await settle(pilot, app)
-        assert app.open_url.opened == ["https://example.org/paper.pdf"]
+        assert app.main.open_url.opened == ["https://example.org/paper.pdf"]
         await pilot.press("s")  # and it can be starred
         await pilot.pause()
         assert app.store.is_starred(digest.papers[1].id)
@@ -595,7 +595,7 @@ async def test_a_5000_character_title_is_cut_and_the_app_says_so(tmp_path):
         assert "title longer than" in flat(text), "the warning is shown"
         assert "Very long title word" in text
         await pilot.press("j", "k", "j")
-        assert app.detail.paper.title == "Short"
+        assert app.main.detail.paper.title == "Short"
         assert_screen_safe(app)
     app.store.close()
 
@@ -613,10 +613,10 @@ async def test_a_500_kb_abstract_is_cut_and_pages(tmp_path):
         assert "Abstract: We study x² and [b]markup[/b]" in screen_text(app)
         assert "longer than" in flat(screen_text(app))
         await pilot.press("space", "space")
-        assert app.detail.scroll_y > 0
+        assert app.main.detail.scroll_y > 0
         await pilot.press("tab", "G")
         await pilot.pause()
-        assert app.detail.scroll_y == app.detail.max_scroll_y > 100
+        assert app.main.detail.scroll_y == app.main.detail.max_scroll_y > 100
         assert "…" in screen_text(app)
         assert_screen_safe(app)
     app.store.close()
@@ -689,13 +689,13 @@ async def test_a_10_mb_line_opens_in_the_app_from_a_background_load(tmp_path):
     )
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot, app)
-        assert not app.loading
+        assert not app.session.loading
         text = screen_text(app)
         assert "2 papers" in text and "TTTT" in text
         assert "longer than" in flat(text)
         await pilot.press("j", "t", "space")
         await pilot.pause()
-        assert app.detail.paper.title == "Second" and app.detail.scroll_y > 0
+        assert app.main.detail.paper.title == "Second" and app.main.detail.scroll_y > 0
         assert_screen_safe(app)
     app.store.close()
 
@@ -714,10 +714,10 @@ async def test_a_50_mb_digest_parses_and_the_app_moves_through_it(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("G")
         await pilot.pause()
-        assert app.detail.paper.title == "The very last paper"
+        assert app.main.detail.paper.title == "The very last paper"
         await pilot.press("k", "k", "g", "j")
         await pilot.pause()
-        assert app.detail.paper.title == "Paper 2 [i]x[/i]"
+        assert app.main.detail.paper.title == "Paper 2 [i]x[/i]"
         text = screen_text(app)
         assert "501 papers" in text and "Paper 2 [i]x[/i]" in text
         assert_screen_safe(app)
@@ -741,13 +741,14 @@ def test_a_label_repeated_300_000_times_keeps_a_bounded_paper():
 async def test_an_entry_with_300_000_fields_opens_at_once(tmp_path):
     text = digest_text(entry(1, "Repeats"), entry(2, "Next")) + "TL;DR: again\n" * 300_000
     digest = parse_text(text, "r.md")
+    assert all(len(paper.extra) <= EXTRA_LIMIT for paper in digest.papers)
     app = make_app(tmp_path, digest)
-    started = time.perf_counter()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("j", "k", "j", "space")
+        await pilot.press("j", "k")
+        assert len(app.main.detail.lines) < 50 * (EXTRA_LIMIT + 10), "the detail pane lays out a bounded paper"
+        await pilot.press("j", "space")
         await pilot.pause()
-        assert app.detail.paper.title == "Next"
-        assert time.perf_counter() - started < 5, "the detail pane lays out a bounded paper"
+        assert app.main.detail.paper.title == "Next"
         assert_screen_safe(app)
     app.store.close()
 
@@ -766,11 +767,10 @@ async def test_thirty_thousand_sections_keep_the_sidebar_small(tmp_path):
     app = make_app(tmp_path, digest)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
-        started = time.perf_counter()
+        assert len(app.main.sections.entries) == SECTION_LIMIT + 3, "All, the bounded sections, Starred"
         await pilot.press("r", "s", "j", "r", "G")
         await pilot.pause()
-        assert time.perf_counter() - started < 3, "marking a paper redraws the sidebar quickly"
-        assert app.detail.paper.title == "Paper 30000"
+        assert app.main.detail.paper.title == "Paper 30000"
         assert "[b]Section 1[/b]" in screen_text(app)
         assert_screen_safe(app)
     app.store.close()

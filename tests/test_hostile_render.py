@@ -154,7 +154,7 @@ def assert_strip_safe(strip, where: str) -> None:
 
 async def draw(app: DigestReader, pilot, digest: Digest) -> None:
     """Draw a digest's papers in the detail pane (both views, LaTeX converted and raw) and the list."""
-    detail, rows = app.detail, app.paper_list
+    detail, rows = app.main.detail, app.main.paper_list
     papers = digest.papers[:4]
     for paper in papers:
         for view in ("summary", "abstract"):

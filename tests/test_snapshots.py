@@ -19,7 +19,7 @@ def test_main_screen(snap_compare, tmp_path, size, keys):
 def test_filtered_by_search(snap_compare, tmp_path):
     async def search(pilot):
         await pilot.press("slash")
-        pilot.app.query_one("#search-input").value = "OOD -cat:cs.LG"
+        pilot.app.main.query_one("#search-input").value = "OOD -cat:cs.LG"
         await pilot.pause()
 
     assert snap_compare(make_app(tmp_path), run_before=search, terminal_size=(120, 36))

@@ -1,20 +1,22 @@
 """The `e` dialog: pick a format and a target path, then export or copy the starred list.
 
-The dialog only collects the choice; the app renders and writes (and tells the dialog
-what went wrong, so it stays open with the reason shown).
+Rendering and writing are the core's (:mod:`reader.core.export`); the dialog collects the
+choice, runs it, and stays open with the reason shown when a path cannot be written.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
+
+from reader.core.export import FORMATS, ExportError, default_path, render, write
+from reader.core.model import Star
 
 
 class ExportScreen(ModalScreen[None]):
@@ -22,26 +24,19 @@ class ExportScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q", "dismiss", "Close", id="close-export")]
 
-    class Requested(Message):
-        """Export ``fmt`` to ``path`` (as typed), or to the clipboard when ``path`` is None."""
-
-        def __init__(self, dialog: ExportScreen, fmt: str, path: str | None) -> None:
-            super().__init__()
-            self.dialog = dialog
-            self.fmt = fmt
-            self.path = path
-
-    def __init__(self, formats: dict[str, str], default_paths: dict[str, Path], count: int) -> None:
-        """``formats`` maps format names to descriptions; ``default_paths`` gives each a target."""
+    def __init__(self, stars: list[Star], export_dir: str | None) -> None:
+        """Export ``stars``; each format proposes a file in ``export_dir`` (None: home)."""
         super().__init__()
-        self._formats = formats
-        self._default_paths = default_paths
-        self._count = count
-        self._format = next(iter(formats))
+        self._stars = stars
+        self._formats = {name: fmt.description for name, fmt in FORMATS.items()}
+        today = date.today()
+        self._default_paths = {name: default_path(name, export_dir, today) for name in FORMATS}
+        self._format = next(iter(self._formats))
 
     def compose(self) -> ComposeResult:
+        yield Footer()  # the dialog's own keys; the main screen's are off while it is open
         with Vertical(id="export-body"):
-            yield Static(f"Export {self._count} starred papers", id="export-title", markup=False)
+            yield Static(f"Export {len(self._stars)} starred papers", id="export-title", markup=False)
             with RadioSet(id="export-format"):
                 for index, (name, description) in enumerate(self._formats.items()):
                     yield RadioButton(Text(f"{name:9} {description}"), value=index == 0, name=name)
@@ -74,18 +69,30 @@ class ExportScreen(ModalScreen[None]):
             self.path_input.value = str(self._default_paths[self._format])
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._request(to_clipboard=False)
+        self._export(to_clipboard=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "export-cancel":
             self.dismiss(None)
         else:
-            self._request(to_clipboard=event.button.id == "export-copy")
+            self._export(to_clipboard=event.button.id == "export-copy")
 
-    def _request(self, *, to_clipboard: bool) -> None:
+    def _export(self, *, to_clipboard: bool) -> None:
         text = self.path_input.value.strip()
         if not to_clipboard and not text:
             self.show_error("Give a path to write to.")
             return
-        path = None if to_clipboard else text
-        self.post_message(self.Requested(self, self._format, path))
+        content = render(self._stars, self._format)
+        count = len(self._stars)
+        if to_clipboard:
+            self.app.copy_to_clipboard(content)
+            self.dismiss(None)
+            self.app.notify(f"Copied {count} papers as {self._format} to the clipboard.", markup=False)
+            return
+        try:
+            write(content, text)
+        except ExportError as error:
+            self.show_error(str(error))
+            return
+        self.dismiss(None)
+        self.app.notify(f"Exported {count} papers to {text}", markup=False)

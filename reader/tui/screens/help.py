@@ -1,16 +1,16 @@
-"""The `?` screen: every key of the app's binding table with its description."""
+"""The `?` screen: every key of the reader's one binding table, with its description."""
 
 from __future__ import annotations
-
-from typing import Iterable
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
+
+from reader.tui.keys import ALL_KEYS
 
 
 def describe_keys(key: str, display: str | None) -> str:
@@ -28,19 +28,16 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close", id="close-help"),
     ]
 
-    def __init__(self, bindings: Iterable[BindingType]) -> None:
-        super().__init__()
-        self._table = [binding for binding in bindings if isinstance(binding, Binding)]
-
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         for _ in range(2):
             table.add_column(style="bold", no_wrap=True)
             table.add_column()
-        cells = [(Text(describe_keys(binding.key, binding.key_display)), Text(binding.description)) for binding in self._table]
+        cells = [(Text(describe_keys(binding.key, binding.key_display)), Text(binding.description)) for binding in ALL_KEYS]
         half = (len(cells) + 1) // 2
         for left, right in zip(cells[:half], [*cells[half:], (Text(), Text())], strict=False):
             table.add_row(*left, *right)
+        yield Footer()  # the dialog's own keys; the main screen's are off while it is open
         with VerticalScroll(id="help-body"):
             yield Static("Keys", id="help-title")
             yield Static(table)

@@ -15,8 +15,10 @@ from textual import events
 from textual.strip import Strip
 
 from reader.core.model import Paper
-from reader.tui.widgets.line_view import LineView
+from reader.core.search import highlight_spans, term_spans
+from reader.core.session import ReadingSession
 from reader.core.wrap import wrap
+from reader.tui.widgets.line_view import LineView
 
 Spans = Callable[[str], list[tuple[int, int]]]
 
@@ -35,6 +37,20 @@ class DetailOptions:
     """Spans of a text to mark as matching the user's interests."""
     starred: bool = False
     read: bool = False
+
+
+def detail_options(session: ReadingSession, paper: Paper | None) -> DetailOptions:
+    """How the session says ``paper`` is shown: its view, math, search and interest marks."""
+    query = session.query
+    keywords = session.interest_keywords(paper) if paper else []
+    return DetailOptions(
+        view=session.view,
+        math=session.math,
+        highlight=(lambda text: highlight_spans(text, query)) if query and query.highlights else None,
+        interest=(lambda text: term_spans(text, keywords)) if keywords else None,
+        starred=bool(paper and session.is_starred(paper.id)),
+        read=bool(paper and session.is_read(paper.id)),
+    )
 
 
 class PaperDetail(LineView):
@@ -133,6 +149,12 @@ class PaperDetail(LineView):
         self._rewrap()
         index = int(self.scroll_offset.y) + y
         return self.strip(self._lines[index]) if index < len(self._lines) else self.blank()
+
+    @property
+    def lines(self) -> list[Text]:
+        """The pane's wrapped lines, styled, as a terminal of this width shows them."""
+        self._rewrap()
+        return list(self._lines)
 
     def page(self, direction: int) -> None:
         """Scroll one screenful down (1) or up (-1)."""

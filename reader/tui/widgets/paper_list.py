@@ -1,13 +1,12 @@
 """The paper list: one line per paper, drawn with the line API so it scales to any size.
 
 Only the visible rows are ever rendered, so 10,000 papers cost no more than 40. The
-list knows nothing about read or starred state: the app gives it a ``row_info``
+list knows nothing about read or starred state: the screen gives it a ``row_info``
 callable that says how each paper looks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
 from rich.text import Text
@@ -17,19 +16,8 @@ from textual.message import Message
 from textual.strip import Strip
 
 from reader.core.model import Paper
+from reader.core.session import RowInfo
 from reader.tui.widgets.line_view import LineView
-
-
-@dataclass(frozen=True, slots=True)
-class RowInfo:
-    """How one row looks: the title to show and the marks beside it."""
-
-    title: str
-    read: bool = False
-    starred: bool = False
-    interesting: bool = False
-    highlights: list[tuple[int, int]] = field(default_factory=list)
-    """Spans of ``title`` that match the search, as (start, end)."""
 
 
 class PaperList(LineView):

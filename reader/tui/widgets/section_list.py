@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.core.view import Count
+from reader.core.library import Count
 
 
 class SectionList(OptionList):

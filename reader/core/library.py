@@ -1,7 +1,8 @@
-"""Which papers the list shows, and the sidebar's counts: the reading rules, free of any UI.
+"""A digest indexed by sidebar entry, and the sidebar's counts: plain data, no UI.
 
-The app asks a :class:`Library` for the papers of a sidebar entry under the current
-filters; everything here is plain data so it is tested without a terminal.
+The reading session asks a :class:`Library` for the papers of a sidebar entry under the
+current filters; a day source (one digest today, a folder of days later) only has to
+build one.
 """
 
 from __future__ import annotations
@@ -19,12 +20,10 @@ STARRED = "\x00starred"
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """What narrows the list besides the sidebar entry."""
+    """What narrows the list besides the sidebar entry and the search."""
 
     unread_only: bool = False
     interests_only: bool = False
-    matching: Callable[[list[Paper]], list[Paper]] | None = None
-    """The search filter: keeps the papers that match the query, in order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +51,11 @@ class Library:
         """Sidebar keys in order: All, each section in file order, Starred."""
         return [*self._by_key, STARRED]
 
+    @property
+    def section_keys(self) -> list[str]:
+        """The digest's own sections, in file order (what next-unread walks through)."""
+        return [key for key in self._by_key if key != ALL]
+
     def papers(self, key: str, starred: Iterable[Paper] = ()) -> list[Paper]:
         """The papers of a sidebar entry before filters (Starred comes from the store)."""
         if key == STARRED:
@@ -73,8 +77,6 @@ class Library:
             papers = [paper for paper in papers if not is_read(paper.id)]
         if filters.interests_only:
             papers = [paper for paper in papers if is_interesting(paper)]
-        if filters.matching is not None:
-            papers = filters.matching(papers)
         return papers
 
     def counts(

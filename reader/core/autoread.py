@@ -1,0 +1,54 @@
+"""The auto-read rule, on timestamps the caller passes in, so it is tested with a fake clock.
+
+A paper shown for ``delay`` seconds becomes read: the UI sets a timer for
+:attr:`AutoRead.deadline` and calls :meth:`AutoRead.due` when it fires. A paper left after
+the delay, before a busy UI ran its timer, is marked as it is left. A paper the user
+marked by hand (``r``) is never marked again by leaving it.
+"""
+
+from __future__ import annotations
+
+TIMER_SLACK = 0.001
+"""A UI timer may fire a hair before its deadline by the clock it is compared with."""
+
+
+class AutoRead:
+    """Which shown paper is on its way to being read, and since when."""
+
+    def __init__(self, delay: float, enabled: bool = True) -> None:
+        self.delay = delay
+        self.enabled = enabled
+        self._paper_id: str | None = None
+        self._since = 0.0
+        self._pending = False
+
+    def configure(self, delay: float, enabled: bool) -> None:
+        """New settings (the config was reloaded): manual mode drops the pending mark."""
+        self.delay, self.enabled = delay, enabled
+        if not enabled:
+            self._pending = False
+
+    @property
+    def deadline(self) -> float | None:
+        """When the paper on show becomes read, or None if it will not."""
+        return self._since + self.delay if self._pending else None
+
+    def show(self, paper_id: str | None, now: float, *, already_read: bool) -> str | None:
+        """``paper_id`` is now on show (None: nothing is). Returns the id of the paper left
+        behind if it was shown long enough to count as read, for the caller to mark."""
+        left = self._paper_id if self._pending and self.enabled and now - self._since >= self.delay - TIMER_SLACK else None
+        self._paper_id, self._since = paper_id, now
+        self._pending = paper_id is not None and self.enabled and not already_read
+        return left
+
+    def due(self, now: float) -> str | None:
+        """The paper on show, if its time has come (the timer fired); it is then done."""
+        deadline = self.deadline
+        if deadline is None or now < deadline - TIMER_SLACK:
+            return None
+        self._pending = False
+        return self._paper_id
+
+    def forget(self) -> None:
+        """The user decided this paper's mark by hand: leaving it must not change it."""
+        self._pending = False

@@ -1,0 +1,316 @@
+"""The reading session: what the reader is looking at and the reading rules, with no UI.
+
+One object holds the scope (a sidebar entry), the filters, the search query, the
+summary/abstract view, the paper on show, the read marks of the papers at hand, the
+auto-read rule and the undo of "all read". The screen turns keys and clicks into calls
+here and draws what it answers; tests drive it without a terminal. A new digest (a
+reload, later another day) goes through :meth:`ReadingSession.set_digest`, the one reset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterable
+
+from reader.core.autoread import AutoRead
+from reader.core.config import Config
+from reader.core.latex import to_unicode
+from reader.core.library import ALL, STARRED, Count, Filters, Library
+from reader.core.model import Digest, Paper
+from reader.core.search import Interests, Query, SearchIndex, highlight_spans
+from reader.core.store import MarkStore
+
+UNDO_DEPTH = 20
+"""How many "all read" steps ``U`` can take back, newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowInfo:
+    """How one row of the paper list looks: the title to show and the marks beside it."""
+
+    title: str
+    read: bool = False
+    starred: bool = False
+    interesting: bool = False
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    """Spans of ``title`` that match the search, as (start, end)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaperIndex:
+    """A search index over a digest's papers and each paper's position in it."""
+
+    papers: list[Paper]
+    index: SearchIndex
+    positions: dict[str, int]
+
+    @classmethod
+    def build(cls, papers: list[Paper]) -> PaperIndex:
+        """Costly (about 0.15 ms a paper): run it off the UI thread for big digests."""
+        return cls(papers, SearchIndex(papers), {paper.id: position for position, paper in enumerate(papers)})
+
+
+def interests_of(config: Config) -> Interests | None:
+    """The configured interests, or None when there are none (no ◆ column, no counts)."""
+    return Interests(config.interests, config.authors) if config.interests or config.authors else None
+
+
+class ReadingSession:
+    """The state of one reader over one digest, and every rule of reading it."""
+
+    def __init__(self, store: MarkStore, config: Config, digest: Digest, *, loading: bool = False) -> None:
+        self.store = store
+        self.config = config
+        self.loading = loading
+        """The digest is still arriving from a background load."""
+        self.scope = ALL
+        self.filters = Filters()
+        self.query: Query | None = None
+        self.view = "abstract" if store.get_setting("detail_view", "summary") == "abstract" else "summary"
+        self.auto_read = AutoRead(config.mark_read_delay, config.mark_read == "auto")
+        self.interests = interests_of(config)
+        self._interest_cache: dict[str, list[str]] = {}
+        self._undo: list[list[str]] = []
+        self._read: set[str] = set()
+        """Read ids among the digest's and the starred papers: counts ask this set, not the
+        store, so a key that changes one mark recounts 10,000 papers in a millisecond."""
+        self.index: PaperIndex | None = None
+        self.set_digest(digest)
+
+    # -- the digest ------------------------------------------------------------
+
+    def set_digest(self, digest: Digest) -> None:
+        """Read ``digest`` from now on (a load that grew, a reload): scope, filters, query
+        and view stay; the search index is built again."""
+        self.library = Library(digest)
+        self.index = None
+        if self.scope not in self.library.keys:
+            self.scope = ALL
+        self.sync_read()
+
+    @property
+    def digest(self) -> Digest:
+        return self.library.digest
+
+    def install_index(self, index: PaperIndex) -> bool:
+        """Take an index built off the UI thread, if it is of the current digest's papers."""
+        if index.papers is not self.digest.papers:
+            return False
+        self.index = index
+        return True
+
+    def cache_interests(self, interests: Interests, matched: dict[str, list[str]]) -> bool:
+        """Take interest matches computed off the UI thread, if the interests still hold."""
+        if interests is not self.interests:
+            return False
+        self._interest_cache.update(matched)
+        return True
+
+    def reconfigure(self, config: Config) -> None:
+        """New settings from a reloaded config file."""
+        self.config = config
+        self.auto_read.configure(config.mark_read_delay, config.mark_read == "auto")
+        self.interests = interests_of(config)
+        self._interest_cache = {}
+        if self.interests is None:
+            self.filters = replace(self.filters, interests_only=False)
+
+    # -- marks -----------------------------------------------------------------
+
+    def starred_papers(self) -> list[Paper]:
+        return [star.paper for star in self.store.stars()]
+
+    def sync_read(self) -> None:
+        """Ask the store about every paper at hand (after a load, or another instance's save)."""
+        ids = [paper.id for paper in self.digest.papers] + [paper.id for paper in self.starred_papers()]
+        self._read = {paper_id for paper_id in ids if self.store.is_read(paper_id)}
+
+    def is_read(self, paper_id: str) -> bool:
+        return paper_id in self._read
+
+    def is_starred(self, paper_id: str) -> bool:
+        return self.store.is_starred(paper_id)
+
+    def mark_read(self, paper_ids: Iterable[str], read: bool) -> list[str]:
+        """Change read marks, keeping the read set in step; returns the ids that changed."""
+        paper_ids = list(paper_ids)
+        changed = self.store.mark_read_many(paper_ids) if read else self.store.mark_unread_many(paper_ids)
+        if read:
+            self._read.update(paper_ids)
+        else:
+            self._read.difference_update(paper_ids)
+        return changed
+
+    def toggle_read(self, paper: Paper) -> bool:
+        """``r``: flip the mark by hand; leaving the paper will not change it again."""
+        self.auto_read.forget()
+        read = not self.is_read(paper.id)
+        self.mark_read([paper.id], read)
+        return read
+
+    def toggle_star(self, paper: Paper) -> bool:
+        """Star (keeping a full snapshot of the paper) or unstar; True if now starred."""
+        return self.store.toggle_star(paper, self.digest.date or self.digest.name)
+
+    def mark_all_read(self, papers: Iterable[Paper]) -> list[str]:
+        """``A``: mark ``papers`` read; the ids that changed can be taken back with :meth:`undo`."""
+        changed = self.mark_read((paper.id for paper in papers), True)
+        if changed:
+            self._undo = [*self._undo[-(UNDO_DEPTH - 1) :], changed]
+        return changed
+
+    def undo(self) -> list[str]:
+        """``U``: make the papers of the last "all read" unread again; the ids, or [] if none."""
+        if not self._undo:
+            return []
+        ids = self._undo.pop()
+        self.mark_read(ids, False)
+        return ids
+
+    def show(self, paper: Paper | None, now: float) -> str | None:
+        """``paper`` is now in the detail pane. Returns the id of a paper that became read
+        by leaving it (shown long enough, before the UI's timer ran)."""
+        left = self.auto_read.show(paper.id if paper else None, now, already_read=bool(paper and self.is_read(paper.id)))
+        return left if left is not None and self.mark_read([left], True) else None
+
+    def read_if_due(self, now: float) -> str | None:
+        """The UI's timer fired: mark the paper on show read if its time has come."""
+        due = self.auto_read.due(now)
+        return due if due is not None and self.mark_read([due], True) else None
+
+    # -- what is shown ---------------------------------------------------------
+
+    def math(self, text: str) -> str:
+        """LaTeX shown as Unicode, unless the config asks for raw LaTeX."""
+        return text if self.config.raw_latex else to_unicode(text)
+
+    def interest_matches(self, paper: Paper) -> list[str]:
+        if self.interests is None:
+            return []
+        found = self._interest_cache.get(paper.id)
+        if found is None:
+            found = self._interest_cache[paper.id] = self.interests.matches(paper)
+        return found
+
+    def is_interesting(self, paper: Paper) -> bool:
+        return bool(self.interest_matches(paper))
+
+    def interest_keywords(self, paper: Paper) -> list[str]:
+        """The configured keywords (not authors) the paper matches, to mark in its text."""
+        return [word for word in self.interest_matches(paper) if word in self.config.interests]
+
+    def row(self, paper: Paper) -> RowInfo:
+        title = self.math(paper.title)
+        query = self.query
+        return RowInfo(
+            title=title,
+            read=self.is_read(paper.id),
+            starred=self.store.is_starred(paper.id),
+            interesting=self.is_interesting(paper),
+            highlights=highlight_spans(title, query) if query and query.highlights else [],
+        )
+
+    def visible(self, scope: str | None = None) -> list[Paper]:
+        """The papers the list shows for ``scope`` (default: the current one), in order."""
+        scope = self.scope if scope is None else scope
+        papers = self.library.visible(
+            scope,
+            self.filters,
+            is_read=self.is_read,
+            is_interesting=self.is_interesting,
+            starred=self.starred_papers() if scope == STARRED else (),
+        )
+        return self._search(papers, scope) if self.query is not None else papers
+
+    def _search(self, papers: list[Paper], scope: str) -> list[Paper]:
+        """The papers among ``papers`` that match the query (the index knows the digest's papers)."""
+        assert self.query is not None
+        if scope == STARRED:  # snapshots, some from other days: not in the digest's index
+            index, among, source = SearchIndex(papers), None, papers
+        else:
+            if self.index is None:
+                return []  # the index is being built: the list says so, then shows the result
+            index, source = self.index.index, self.index.papers
+            among = [self.index.positions[paper.id] for paper in papers]
+        found = index.filter(self.query, is_read=self.is_read, is_starred=self.store.is_starred, among=among)
+        return [source[position] for position in found]
+
+    def counts(self) -> list[Count]:
+        """The sidebar: every entry with its total, unread and interesting counts."""
+        return self.library.counts(
+            is_read=self.is_read,
+            is_interesting=self.is_interesting if self.interests else None,
+            starred=self.starred_papers(),
+        )
+
+    def header(self, shown: int, *, sample: bool = False) -> tuple[str, str]:
+        """The header's digest name and its facts, given how many papers the list shows."""
+        digest = self.digest
+        unread = sum(1 for paper in digest.papers if not self.is_read(paper.id))
+        parts = [f"{len(digest.papers)} papers", f"{unread} unread", f"{len(digest.sections)} sections"]
+        if self.loading:
+            parts.append("loading…")
+        if self.query is not None:
+            parts.append(f"{shown} match")
+        elif self.filters != Filters() or self.scope != ALL:
+            parts.append(f"{shown} shown")
+        return digest.name + (" (bundled sample)" if sample else ""), "  ·  ".join(parts)
+
+    def empty_message(self) -> str:
+        """What an empty list says, so the user knows why and which key brings papers back."""
+        if self.loading:
+            return "Loading…"
+        if not self.digest.papers and self.scope != STARRED:
+            return "This digest has no papers (an empty day)."
+        if self.scope == STARRED and not self.store.stars():
+            return "Nothing starred yet: press s on a paper to star it."
+        if self.query is not None:
+            if self.index is None:
+                return "Indexing for search…"
+            return "No papers match the search (escape clears it)."
+        if self.filters.interests_only:
+            return "No papers match your interests here (m shows all)."
+        return "No papers match (u shows read papers again)." if self.filters.unread_only else "No papers."
+
+    # -- choices ---------------------------------------------------------------
+
+    def select(self, scope: str) -> bool:
+        """Show another sidebar entry; False if it is the one on show (or unknown)."""
+        if scope == self.scope or scope not in self.library.keys:
+            return False
+        self.scope = scope
+        return True
+
+    def toggle_filter(self, name: str) -> bool:
+        """Flip a boolean filter of :class:`Filters`; True if it is now on."""
+        on = not getattr(self.filters, name)
+        self.filters = replace(self.filters, **{name: on})
+        return on
+
+    def toggle_view(self) -> str:
+        """``t``: summary <-> abstract for every paper, remembered for the next run."""
+        self.view = "abstract" if self.view == "summary" else "summary"
+        self.store.set_setting("detail_view", self.view)
+        return self.view
+
+    def set_query(self, query: Query | None) -> None:
+        """Search for ``query`` (None, or a query without terms: no search)."""
+        self.query = query if query is not None and query.terms else None
+
+    def next_unread(self, papers: list[Paper], cursor: int, direction: int) -> tuple[str, str] | None:
+        """Where ``n`` (1) or ``N`` (-1) goes from row ``cursor`` of the list ``papers``:
+        (scope, paper id) of the next unread paper in this list, else in the next sections
+        in that direction; None when there is none."""
+        order = range(cursor + 1, len(papers)) if direction > 0 else range(cursor - 1, -1, -1)
+        for index in order:
+            if not self.is_read(papers[index].id):
+                return self.scope, papers[index].id
+        keys = self.library.section_keys
+        if self.scope not in keys:
+            return None
+        position = keys.index(self.scope)
+        for key in keys[position + 1 :] if direction > 0 else reversed(keys[:position]):
+            unread = [paper for paper in self.visible(key) if not self.is_read(paper.id)]
+            if unread:
+                return key, (unread[0] if direction > 0 else unread[-1]).id
+        return None

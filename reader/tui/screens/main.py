@@ -1,0 +1,345 @@
+"""The main screen: three panes over the reading session, and the reading keys.
+
+It owns the layout and :data:`reader.tui.keys.READING_KEYS`. Every key and click becomes a
+call on the :class:`ReadingSession`; the screen then draws what the session says. Rules
+(what is listed, what is read, where ``n`` goes) live in the session, not here.
+"""
+
+from __future__ import annotations
+
+from time import monotonic
+from typing import Callable, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList
+
+from reader.core.library import STARRED
+from reader.core.model import Paper
+from reader.core.search import QueryError, parse_query
+from reader.core.session import PaperIndex, ReadingSession
+from reader.tui.keys import READING_KEYS
+from reader.tui.links import LinkActions
+from reader.tui.screens.help import HelpScreen
+from reader.tui.widgets.digest_header import DigestHeader
+from reader.tui.widgets.paper_detail import PaperDetail, detail_options
+from reader.tui.widgets.paper_list import PaperList
+from reader.tui.widgets.search_bar import SearchBar
+from reader.tui.widgets.section_list import SectionList
+
+SYNC_INDEX_LIMIT = 2000
+"""Digests up to this size are indexed at once on the first ``/`` if the background
+index is not ready yet (well under 0.1 s); larger ones wait for it while the list says so."""
+
+
+class MainScreen(LinkActions, Screen[None]):
+    """Sidebar, paper list and detail pane; the reading keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(READING_KEYS)
+    AUTO_FOCUS = "#papers"
+    """The list has the focus from the first frame, so keys act on the first paper at once."""
+
+    def __init__(self, session: ReadingSession, *, sample: bool = False, open_url: Callable[[str], object]) -> None:
+        super().__init__()
+        self.session = session
+        self.sample = sample
+        self.open_url = open_url
+        """Opens a link in a browser; True if one started (tests pass a recorder)."""
+        self._read_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield DigestHeader(id="header")
+        with Horizontal(id="panes"):
+            yield SectionList(id="sections")
+            with Vertical(id="reading"):
+                yield SearchBar(id="search")
+                yield PaperList(self.session.row, id="papers")
+                yield PaperDetail(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_all()
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    @property
+    def detail(self) -> PaperDetail:
+        return self.query_one(PaperDetail)
+
+    @property
+    def sections(self) -> SectionList:
+        return self.query_one(SectionList)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        """The search line: hidden until ``/``, but mounted from the start, so the letters
+        typed right after ``/`` reach it."""
+        return self.query_one(SearchBar)
+
+    # -- drawing what the session says -------------------------------------------
+
+    def refresh_all(self) -> None:
+        """Redraw sidebar, list, header and detail (a new digest, marks from elsewhere)."""
+        self._refresh_sidebar()
+        self.refresh_list()
+
+    def refresh_list(self, keep: str | None = None, *, from_top: bool = False) -> None:
+        """Redraw list, header and detail after a filter changed; the cursor stays on paper
+        ``keep``, else on the paper it was on unless ``from_top``."""
+        current = self.paper_list.current
+        if keep is None and not from_top and current is not None:
+            keep = current.id
+        self.paper_list.empty_message = self.session.empty_message()
+        self.paper_list.show(self.session.visible(), keep=keep)
+        self._refresh_header()
+        self._follow_cursor()
+
+    def marks_changed(self) -> None:
+        """Redraw what shows marks; the store saves in the background."""
+        self._refresh_sidebar()
+        self.paper_list.refresh()
+        self._refresh_header()
+        self._show_detail(keep_scroll=True)
+
+    def _refresh_sidebar(self) -> None:
+        self.sections.show_entries(self.session.counts(), self.session.scope)
+
+    def _refresh_header(self) -> None:
+        self.query_one(DigestHeader).show(*self.session.header(len(self.paper_list.papers), sample=self.sample))
+
+    def _show_detail(self, keep_scroll: bool = False) -> None:
+        paper = self.paper_list.current
+        self.detail.show_paper(paper, detail_options(self.session, paper), keep_scroll=keep_scroll)
+
+    def _follow_cursor(self) -> None:
+        """Show the paper under the cursor if the detail pane is not showing it yet: key
+        actions call this at once, so list and detail change in the same frame."""
+        paper = self.paper_list.current
+        if paper is not self.detail.paper or paper is None:
+            self._show_detail()
+            self._shown(paper)
+
+    def _shown(self, paper: Paper | None) -> None:
+        """Tell the auto-read rule what is on show, and time the paper's read mark."""
+        if self._read_timer is not None:
+            self._read_timer.stop()
+        if self.session.show(paper, monotonic()):
+            self.marks_changed()
+        deadline = self.session.auto_read.deadline
+        if deadline is not None:
+            self._read_timer = self.set_timer(max(deadline - monotonic(), 0), self._read_due)
+
+    def _read_due(self) -> None:
+        if self.session.read_if_due(monotonic()):
+            self.marks_changed()
+
+    # -- messages from widgets ---------------------------------------------------
+
+    @on(PaperList.Highlighted)
+    def _paper_highlighted(self) -> None:
+        self._follow_cursor()
+
+    @on(PaperList.Chosen)
+    def _paper_chosen(self) -> None:
+        self.action_read_here()
+
+    @on(OptionList.OptionHighlighted, "#sections")
+    def _section_highlighted(self) -> None:
+        self._switch_scope(self.sections.current_key)
+
+    @on(OptionList.OptionSelected, "#sections")
+    def _section_selected(self) -> None:
+        self.paper_list.focus()
+
+    def _switch_scope(self, key: str | None, keep: str | None = None) -> None:
+        if key is not None and self.session.select(key):
+            self.refresh_list(keep, from_top=True)
+
+    def _select_section(self, index: int, keep: str | None = None) -> None:
+        """Highlight sidebar line ``index`` (clamped) and show its papers in the same frame,
+        from the top or on paper id ``keep``."""
+        count = len(self.sections.entries)
+        if count:
+            with self.sections.prevent(OptionList.OptionHighlighted):
+                self.sections.highlighted = max(0, min(count - 1, index))
+            self._switch_scope(self.sections.current_key, keep)
+
+    # -- navigation ---------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "search" and isinstance(self.focused, Input):
+            return False  # in a text field `/` is a character (old ids: hep-th/9901001)
+        if action == "clear_search":
+            return self.session.query is not None or self.search_bar.display
+        return True
+
+    def action_move(self, delta: int) -> None:
+        if self.focused is self.sections:
+            self.action_section(delta)
+        elif self.focused is self.detail:
+            self.detail.scroll_relative(y=delta, animate=False)
+        else:
+            self.paper_list.move_by(delta)
+            self._follow_cursor()
+
+    def action_edge(self, last: int) -> None:
+        if self.focused is self.detail:
+            self.detail.scroll_end(animate=False) if last else self.detail.scroll_home(animate=False)
+        elif self.focused is self.sections:
+            self._select_section(len(self.sections.entries) - 1 if last else 0)
+        else:
+            self.paper_list.move_to(len(self.paper_list.papers) - 1 if last else 0)
+            self._follow_cursor()
+
+    def action_read_here(self) -> None:
+        """Enter on a paper: move into its detail pane, where space pages and j/k scroll."""
+        self.detail.focus()
+
+    def action_focus_pane(self, direction: int) -> None:
+        panes = [self.sections, self.paper_list, self.detail]
+        index = panes.index(self.focused) if self.focused in panes else 1
+        panes[(index + direction) % len(panes)].focus()
+
+    def action_section(self, delta: int) -> None:
+        self._select_section((self.sections.highlighted or 0) + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.detail.page(direction)
+
+    def action_next_unread(self, direction: int) -> None:
+        """Jump to the next unread paper in this list, then on into the next sections."""
+        target = self.session.next_unread(self.paper_list.papers, self.paper_list.cursor, direction)
+        if target is None:
+            self.notify("No more unread papers" + (" below." if direction > 0 else " above."), timeout=2)
+        elif target[0] == self.session.scope:
+            self.paper_list.move_to(next(i for i, paper in enumerate(self.paper_list.papers) if paper.id == target[1]))
+            self._follow_cursor()
+        else:
+            self._select_section([entry.key for entry in self.sections.entries].index(target[0]), keep=target[1])
+
+    # -- view and filters ---------------------------------------------------------
+
+    def action_toggle_view(self) -> None:
+        self.session.toggle_view()
+        self._show_detail()
+
+    def action_unread_only(self) -> None:
+        self._toggle_filter("unread_only", "Showing unread papers only")
+
+    def action_interests_only(self) -> None:
+        if self.session.interests is None:
+            self.notify("No interests configured: add `interests` or `authors` to the config file (digest-reader --paths shows where).", timeout=6, markup=False)
+            return
+        self._toggle_filter("interests_only", "Showing papers that match your interests")
+
+    def _toggle_filter(self, name: str, when_on: str) -> None:
+        on = self.session.toggle_filter(name)
+        self.refresh_list()
+        self.notify(when_on if on else "Showing all papers", timeout=2)
+
+    # -- marks ----------------------------------------------------------------------
+
+    def action_star(self) -> None:
+        paper = self.paper_list.current
+        if paper is None:
+            return
+        starred = self.session.toggle_star(paper)
+        self.notify(("Starred: " if starred else "Unstarred: ") + paper.title, markup=False, timeout=2)
+        if self.session.scope == STARRED:
+            self.paper_list.show(self.session.visible(), keep=paper.id)
+        self.marks_changed()
+
+    def action_toggle_read(self) -> None:
+        paper = self.paper_list.current
+        if paper is None:
+            return
+        if self._read_timer is not None:
+            self._read_timer.stop()
+        self.session.toggle_read(paper)
+        self.marks_changed()
+
+    def action_mark_all_read(self) -> None:
+        changed = self.session.mark_all_read(self.paper_list.papers)
+        if not changed:
+            self.notify("Everything here is read already.", timeout=2)
+            return
+        self.marks_changed()
+        self.notify(f"Marked {len(changed)} papers read. Press U to undo.", timeout=8)
+
+    def action_undo(self) -> None:
+        restored = self.session.undo()
+        if not restored:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        self.notify(f"{len(restored)} papers are unread again.", timeout=3)
+        self.marks_changed()
+
+    # -- search ---------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.search_bar.open()
+        if self.session.index is None and len(self.session.digest.papers) <= SYNC_INDEX_LIMIT:
+            self.session.install_index(PaperIndex.build(self.session.digest.papers))
+
+    def action_clear_search(self) -> None:
+        if self.search_bar.display or self.session.query is not None:
+            self.search_bar.clear()
+            self._apply_query(None)
+            self.paper_list.focus()
+
+    @on(Input.Changed, "#search-input")
+    def _query_typed(self, message: Input.Changed) -> None:
+        try:
+            query = parse_query(message.value)
+        except QueryError as error:
+            self.search_bar.show_error(f"{error.message} (at character {error.position + 1})")
+            return
+        self.search_bar.show_error(None)
+        self._apply_query(query)
+
+    @on(Input.Submitted, "#search-input")
+    def _search_done(self) -> None:
+        """Enter keeps the filter and returns to the list (an empty query closes the line)."""
+        if self.session.query is not None:
+            self.paper_list.focus()
+        else:
+            self.action_clear_search()
+
+    def _apply_query(self, query) -> None:
+        self.session.set_query(query)
+        shown = self.detail.paper
+        self.refresh_list()
+        if self.detail.paper is shown:
+            self._show_detail(keep_scroll=True)  # the same paper: redraw its highlights
+
+    def index_ready(self, index: PaperIndex) -> None:
+        """A search index built off the UI thread arrived."""
+        if self.session.install_index(index) and self.session.query is not None:
+            self.refresh_list()
+
+    # -- settings and dialogs ---------------------------------------------------------
+
+    def settings_changed(self) -> None:
+        """The session took a reloaded config: redraw, and drop a timer manual mode forbids."""
+        if self._read_timer is not None and self.session.auto_read.deadline is None:
+            self._read_timer.stop()
+        self.refresh_all()
+        self._show_detail(keep_scroll=True)
+
+    def action_show_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_export(self) -> None:
+        from reader.tui.screens.export import ExportScreen
+
+        stars = self.session.store.stars()
+        if not stars:
+            self.notify("Nothing starred yet: press s on a paper to star it.", timeout=3)
+            return
+        self.app.push_screen(ExportScreen(stars, self.session.config.export_dir))
