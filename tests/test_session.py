@@ -1,0 +1,284 @@
+"""The reading session without a terminal: scope, filters, search, marks, auto-read on a fake
+clock, mark-all and its undo, next unread across sections, the one reset for a new digest."""
+
+from __future__ import annotations
+
+import pytest
+from app_support import TODAY
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reader.core.autoread import AutoRead
+from reader.core.config import Config
+from reader.core.library import ALL, STARRED
+from reader.core.model import Digest, Paper, Section
+from reader.core.parse import load
+from reader.core.search import parse_query
+from reader.core.session import UNDO_DEPTH, PaperIndex, ReadingSession
+from reader.core.store import MarkStore
+
+FIRST_ID = "2601.10802"
+
+
+@pytest.fixture(scope="module")
+def today() -> Digest:
+    return load(TODAY)
+
+
+@pytest.fixture
+def store():
+    store = MarkStore.open(None)
+    yield store
+    store.close()
+
+
+def session_of(store: MarkStore, digest: Digest, **config: object) -> ReadingSession:
+    return ReadingSession(store, Config(**{"mark_read": "manual", **config}), digest)
+
+
+def small_digest() -> Digest:
+    """Two sections: A holds a1 a2, B holds b1 b2, C holds c1."""
+    papers = {name: Paper(id=f"2601.0000{index}", title=name) for index, name in enumerate(["a1", "a2", "b1", "b2", "c1"], 1)}
+    sections = [Section("A", [papers["a1"], papers["a2"]]), Section("B", [papers["b1"], papers["b2"]]), Section("C", [papers["c1"]])]
+    return Digest(name="small.md", sections=sections, papers=list(papers.values()))
+
+
+# -- the auto-read rule on a fake clock ------------------------------------------------
+
+
+def test_a_paper_becomes_read_when_its_time_comes():
+    rule = AutoRead(delay=1.5)
+    assert rule.show("x", 10.0, already_read=False) is None
+    assert rule.deadline == 11.5
+    assert rule.due(11.4) is None, "too early"
+    assert rule.due(11.5) == "x"
+    assert rule.due(12.0) is None and rule.deadline is None, "marked once"
+
+
+def test_skimming_past_leaves_a_paper_unread_and_staying_marks_it_on_leaving():
+    rule = AutoRead(delay=1.5)
+    rule.show("x", 0.0, already_read=False)
+    assert rule.show("y", 1.0, already_read=False) is None, "shown for 1 s: skimmed"
+    assert rule.show("z", 2.6, already_read=False) == "y", "shown for 1.6 s, timer not run yet: read as it is left"
+
+
+def test_a_paper_whose_timer_fired_is_not_marked_again_by_leaving():
+    rule = AutoRead(delay=1.0)
+    rule.show("x", 0.0, already_read=False)
+    assert rule.due(1.0) == "x"
+    assert rule.show("y", 5.0, already_read=False) is None, "an unread mark set later by hand or by another instance stays"
+
+
+def test_forget_means_the_users_own_mark_stands():
+    rule = AutoRead(delay=1.0)
+    rule.show("x", 0.0, already_read=False)
+    rule.forget()
+    assert rule.deadline is None
+    assert rule.show("y", 9.0, already_read=False) is None
+
+
+def test_already_read_and_manual_mode_set_no_deadline():
+    rule = AutoRead(delay=1.0)
+    rule.show("x", 0.0, already_read=True)
+    assert rule.deadline is None and rule.show(None, 5.0, already_read=False) is None
+    manual = AutoRead(delay=1.0, enabled=False)
+    manual.show("x", 0.0, already_read=False)
+    assert manual.deadline is None and manual.due(100.0) is None
+    assert manual.show("y", 100.0, already_read=False) is None
+
+
+def test_switching_to_manual_drops_the_pending_mark():
+    rule = AutoRead(delay=1.0)
+    rule.show("x", 0.0, already_read=False)
+    rule.configure(2.0, enabled=False)
+    assert rule.due(10.0) is None
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", None]), st.floats(0, 5)), max_size=30))
+def test_only_papers_shown_for_the_whole_delay_are_ever_marked(steps):
+    rule, now, shown_since = AutoRead(delay=1.0), 0.0, {}
+    current = None
+    for paper_id, wait in steps:
+        now += wait
+        left = rule.show(paper_id, now, already_read=False)
+        if left is not None:
+            assert left == current and now - shown_since[left] >= 1.0 - 0.001
+        current = paper_id
+        shown_since[paper_id] = now
+
+
+# -- the session --------------------------------------------------------------------------
+
+
+def test_starts_on_all_in_summary_view_with_every_paper(store, today):
+    session = session_of(store, today)
+    assert session.scope == ALL and session.view == "summary"
+    assert [paper.id for paper in session.visible()] == [paper.id for paper in today.papers]
+    name, facts = session.header(len(today.papers))
+    assert name == "today.md" and facts == "128 papers  ·  128 unread  ·  4 sections"
+
+
+def test_scope_filters_and_header(store, today):
+    session = session_of(store, today)
+    assert session.select("cs.CV") and not session.select("cs.CV") and not session.select("no such section")
+    papers = session.visible()
+    assert len(papers) == 35 and all(paper in today.sections[0].papers for paper in papers)
+    session.mark_read([papers[0].id], True)
+    assert session.toggle_filter("unread_only")
+    assert len(session.visible()) == 34
+    assert session.header(34)[1].endswith("34 shown") and "127 unread" in session.header(34)[1]
+    assert not session.toggle_filter("unread_only")
+    assert len(session.visible()) == 35
+
+
+def test_counts_per_sidebar_entry(store, today):
+    session = session_of(store, today)
+    session.mark_read([FIRST_ID], True)
+    counts = {count.label: (count.total, count.unread) for count in session.counts()}
+    assert counts == {"All": (128, 127), "cs.CV": (35, 34), "cs.CL": (38, 38), "cs.AI": (12, 12), "cs.LG": (43, 43), "Starred": (0, 0)}
+
+
+def test_search_needs_the_index_and_then_filters(store, today):
+    session = session_of(store, today)
+    session.set_query(parse_query("OOD -cat:cs.LG"))
+    assert session.visible() == [] and session.empty_message() == "Indexing for search…"
+    assert session.install_index(PaperIndex.build(today.papers))
+    found = session.visible()
+    assert len(found) == 9 and found[0].id == FIRST_ID
+    assert session.header(len(found))[1].endswith("9 match")
+    assert session.row(found[0]).highlights, "the title's match is highlighted"
+    session.set_query(parse_query("   "))
+    assert session.query is None and len(session.visible()) == 128
+
+
+def test_an_index_of_other_papers_is_refused(store, today):
+    session = session_of(store, today)
+    assert not session.install_index(PaperIndex.build(list(today.papers)))
+    assert session.index is None
+
+
+def test_search_in_starred_uses_the_snapshots(store, today):
+    session = session_of(store, today)
+    session.toggle_star(today.papers[0])
+    session.toggle_star(today.papers[1])
+    session.select(STARRED)
+    session.set_query(parse_query("ICONIC"))
+    assert [paper.id for paper in session.visible()] == [FIRST_ID]
+
+
+def test_mark_all_read_and_undo_as_a_stack(store, today):
+    session = session_of(store, today)
+    session.select("cs.AI")
+    first = session.mark_all_read(session.visible())
+    assert len(first) == 12
+    session.select("cs.LG")
+    second = session.mark_all_read(session.visible())
+    assert len(second) == 43
+    assert session.mark_all_read(session.visible()) == [], "nothing new: no undo step"
+    assert sorted(session.undo()) == sorted(second)
+    assert not any(store.is_read(paper_id) for paper_id in second) and all(store.is_read(paper_id) for paper_id in first)
+    assert sorted(session.undo()) == sorted(first)
+    assert session.undo() == []
+
+
+def test_undo_keeps_only_the_newest_steps(store):
+    session = session_of(store, small_digest())
+    for _ in range(UNDO_DEPTH + 3):
+        session.mark_all_read(session.visible())
+        session.mark_read([paper.id for paper in session.visible()], False)
+    steps = 0
+    while session.undo():
+        steps += 1
+    assert steps == UNDO_DEPTH
+
+
+def test_next_unread_walks_the_list_then_the_next_sections(store):
+    session = session_of(store, small_digest())
+    session.select("A")
+    papers = session.visible()
+    assert session.next_unread(papers, 0, 1) == ("A", "2601.00002")
+    session.mark_read(["2601.00002", "2601.00003"], True)
+    assert session.next_unread(papers, 0, 1) == ("B", "2601.00004"), "b1 is read: the first unread of B"
+    session.select("C")
+    assert session.next_unread(session.visible(), 0, -1) == ("B", "2601.00004"), "backwards: the last unread of B"
+    assert session.next_unread(session.visible(), 0, 1) is None
+    session.select(ALL)
+    assert session.next_unread(session.visible(), 4, 1) is None, "All does not walk into sections"
+
+
+def test_next_unread_respects_the_search(store):
+    session = session_of(store, small_digest())
+    session.install_index(PaperIndex.build(session.digest.papers))
+    session.select("A")
+    session.set_query(parse_query("c1"))
+    assert session.next_unread(session.visible(), 0, 1) == ("C", "2601.00005")
+
+
+def test_toggle_read_is_the_users_word(store, today):
+    session = ReadingSession(store, Config(mark_read="auto", mark_read_delay=1.0), today)
+    paper = today.papers[0]
+    session.show(paper, 0.0)
+    assert session.toggle_read(paper) is True
+    assert session.toggle_read(paper) is False
+    assert session.show(today.papers[1], 5.0) is None and not session.is_read(paper.id), "leaving does not undo the user's r"
+
+
+def test_show_and_read_if_due_mark_the_store(store, today):
+    session = ReadingSession(store, Config(mark_read="auto", mark_read_delay=1.0), today)
+    first, second = today.papers[:2]
+    session.show(first, 0.0)
+    assert session.read_if_due(0.5) is None
+    assert session.read_if_due(1.0) == FIRST_ID and store.is_read(FIRST_ID)
+    session.show(second, 2.0)
+    assert session.show(first, 3.5) == second.id and store.is_read(second.id)
+
+
+def test_toggle_view_is_remembered_in_the_store(store, today):
+    session = session_of(store, today)
+    assert session.toggle_view() == "abstract"
+    assert session_of(store, today).view == "abstract"
+
+
+def test_set_digest_is_the_one_reset(store, today):
+    session = session_of(store, small_digest())
+    session.select("B")
+    session.install_index(PaperIndex.build(session.digest.papers))
+    session.toggle_filter("unread_only")
+    session.set_digest(today)
+    assert session.scope == ALL, "B is not a section of the new digest"
+    assert session.index is None and session.filters.unread_only
+    store.set_read(FIRST_ID, True)
+    session.set_digest(today)
+    assert session.is_read(FIRST_ID), "read marks are asked again"
+
+
+def test_interests_and_reconfigure(store, today):
+    session = session_of(store, today, interests=["OOD"])
+    assert session.is_interesting(today.papers[0]) and session.interest_keywords(today.papers[0]) == ["OOD"]
+    session.toggle_filter("interests_only")
+    assert 0 < len(session.visible()) < 128
+    session.reconfigure(Config(mark_read="manual"))
+    assert session.interests is None and not session.filters.interests_only
+    assert session.empty_message() == "No papers."
+
+
+def test_math_follows_the_raw_latex_setting(store, today):
+    assert session_of(store, today).math("$x^2$") == "x²"
+    assert session_of(store, today, raw_latex=True).math("$x^2$") == "$x^2$"
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda s: s.set_digest(Digest(name="empty.md")), "This digest has no papers (an empty day)."),
+        (lambda s: s.select(STARRED), "Nothing starred yet: press s on a paper to star it."),
+        (lambda s: s.toggle_filter("unread_only"), "No papers match (u shows read papers again)."),
+        (lambda s: s.toggle_filter("interests_only"), "No papers match your interests here (m shows all)."),
+    ],
+)
+def test_empty_messages_say_which_key_brings_papers_back(store, setup, message):
+    session = session_of(store, small_digest())
+    setup(session)
+    assert session.empty_message() == message
+    session.loading = True
+    assert session.empty_message() == "Loading…"
