@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from time import monotonic
 
 from reader.tui.app import DigestReader
 from reader.core.config import Config
@@ -50,3 +51,15 @@ def screen_text(app: DigestReader) -> str:
     """What the terminal shows right now, as plain text lines (styles dropped)."""
     update = app.screen._compositor.render_full_update()
     return "\n".join("".join(strip.text for strip in row) for row in update.strips)
+
+
+async def settle(pilot, app: DigestReader, timeout: float = 60.0) -> None:
+    """Wait until a background load is over and the workers are done.
+
+    ``timeout`` only tells "hung" from "slow": a loaded 2-core machine may take long.
+    """
+    deadline = monotonic() + timeout
+    while app.session.loading and monotonic() < deadline:
+        await pilot.pause(0.05)
+    await app.workers.wait_for_complete()
+    await pilot.pause()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_support import CORPUS, make_app, screen_text
+from app_support import CORPUS, make_app, screen_text, settle
 
 from reader.core.config import Config
 from reader.tui.widgets.paper_list import PaperList
@@ -174,8 +174,7 @@ async def test_search_while_a_big_digest_loads(tmp_path):
     app = DigestReader(store=MarkStore.open(tmp_path / "s.toml"), config=Config(mark_read="manual"), path=path)
     async with app.run_test(size=(120, 36)) as pilot:
         await type_query(pilot, "diffusion")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, app)
         full = load(path)
         expected = [paper.id for paper in full.papers if "diffusion" in (paper.title + (paper.abstract or "") + (paper.tldr or "")).lower()]
         assert not app.session.loading and len(app.session.digest.papers) == 532

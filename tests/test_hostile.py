@@ -27,7 +27,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 import rispy
-from app_support import RecordingOpener, make_app, screen_text
+from app_support import RecordingOpener, make_app, screen_text, settle
 
 from reader.tui.app import DigestReader
 from reader.core.config import Config
@@ -158,12 +158,6 @@ def assert_screen_safe(app: DigestReader) -> None:
 def flat(text: str) -> str:
     """Screen text with runs of spaces squeezed, for phrases that may wrap in a toast."""
     return " ".join(text.split())
-
-
-async def settle(pilot, app: DigestReader) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 # --- markup is never interpreted ---------------------------------------------------------------

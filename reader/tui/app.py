@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import gc
 import signal
-from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
-from time import monotonic
 from typing import Callable, ClassVar, Iterable
 
 from textual import work
@@ -20,6 +18,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from reader.core.config import Config, ConfigError, load_config
+from reader.core.loading import Loader, LoadUpdate
 from reader.core.model import Digest
 from reader.core.sanitize import clean
 from reader.core.search import Interests
@@ -42,18 +41,6 @@ def _stylesheet() -> str:
 
 FIRST_BATCH = 60
 """Papers parsed before the first screen of a big digest is shown: more than a screenful."""
-LOAD_REFRESH_SECONDS = 0.5
-
-
-def _snapshot(digest: Digest) -> Digest:
-    """A copy of a digest the parser is still filling, safe to hand to the UI thread."""
-    return Digest(
-        name=digest.name,
-        date=digest.date,
-        sections=[replace(section, papers=list(section.papers)) for section in digest.sections],
-        papers=list(digest.papers),
-        warnings=list(digest.warnings),
-    )
 
 
 class DigestReader(App[int]):
@@ -82,66 +69,58 @@ class DigestReader(App[int]):
         loading = digest is None and path is not None
         self.session = ReadingSession(store, config, digest or Digest(name=clean(path.name) if path else "digest"), loading=loading)
         self.main = MainScreen(self.session, sample=sample, open_url=open_url or web_browser)
+        self._loader = Loader(self._deliver, first_batch=FIRST_BATCH)
         self._notices_shown = 0
         self._previous_handlers: dict[int, object] = {}
 
     def on_mount(self) -> None:
         self._previous_handlers = {signum: signal.signal(signum, self._on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
         self._show_new_notices()
+        # After the first frame: the panes exist for every update, and the first paint waits for nothing.
         if self.session.loading:
-            self._load_digest()
+            self.call_after_refresh(self._loader.start, self.path)
         else:
-            self._digest_complete()
+            self.call_after_refresh(self._digest_complete)
         self.set_interval(2.0, self._pick_up_other_instances)
 
     def get_default_screen(self) -> Screen:
         return self.main
 
     def on_unmount(self) -> None:
-        """Give the process its signal handlers back (tests run many apps in one process)."""
+        """Stop a load, and give the process its signal handlers back (tests run many apps in one process)."""
+        self._loader.cancel()
         for signum, handler in self._previous_handlers.items():
             signal.signal(signum, handler)
 
     # -- background jobs ------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load")
-    def _load_digest(self) -> None:
-        """Parse off the UI thread: show the first screenful at once, then the rest as it comes.
-
-        Snapshots (copies the UI may keep) go out at most twice a second, so a 10,000-paper
-        file costs a handful of redraws rather than one per batch.
-        """
-        from reader.core.parse import DigestError, iter_stream
-
-        assert self.path is not None
-        latest, sent_at = None, 0.0
+    def _deliver(self, update: LoadUpdate) -> None:
+        """From the loader's thread: hand the update to the UI thread."""
         try:
-            for latest in iter_stream(self.path, batch=FIRST_BATCH):
-                if monotonic() - sent_at >= LOAD_REFRESH_SECONDS:
-                    self.call_from_thread(self._digest_loaded, _snapshot(latest))
-                    sent_at, latest = monotonic(), None
-            if latest is not None:
-                self.call_from_thread(self._digest_loaded, _snapshot(latest))
-        except DigestError as error:
-            self.call_from_thread(self.notify, str(error), title="Cannot read digest", severity="error", markup=False)
-        finally:
-            self.call_from_thread(self._loading_done)
+            self.call_from_thread(self._load_update, update)
+        except RuntimeError:  # the app ended while the load ran: nobody is left to show it
+            self._loader.cancel()
 
-    def _digest_loaded(self, digest: Digest) -> None:
-        self.session.set_digest(digest)
+    def _load_update(self, update: LoadUpdate) -> None:
+        """A background load read more of the digest, finished, or failed."""
+        if update.load_id != self._loader.current:
+            return  # a load nobody wants any more
+        if update.error is not None:
+            self.notify(update.error, title="Cannot read digest", severity="error", markup=False)
+        elif update.digest is not None:
+            self.session.set_digest(update.digest)
+        if update.done:
+            self.session.loading = False
         self.main.refresh_all()
-
-    def _loading_done(self) -> None:
-        self.session.loading = False
-        self.main.refresh_all()
-        self._digest_complete()
+        if update.done:
+            self._digest_complete()
 
     def _digest_complete(self) -> None:
         """The whole digest is here: warn once, and prepare interests and search off the UI thread."""
         self._announce_warnings()
         self._match_interests()
-        self.call_after_refresh(self._build_index)
-        gc.freeze()  # the digest lives as long as the app: keep it out of every full collection
+        self._build_index()
+        gc.freeze()  # spare the loaded papers every full collection; a later digest's old papers are still freed by refcount
 
     @work(thread=True, exclusive=True, group="interests")
     def _match_interests(self) -> None:
