@@ -20,10 +20,10 @@ from textual.widgets import Footer, Input, OptionList
 
 from reader.core.library import STARRED
 from reader.core.model import Paper
-from reader.core.search import QueryError, parse_query
-from reader.core.session import PaperIndex, ReadingSession
+from reader.core.session import ReadingSession
 from reader.tui.keys import READING_KEYS
 from reader.tui.links import LinkActions
+from reader.tui.searching import SearchActions
 from reader.tui.screens.help import HelpScreen
 from reader.tui.widgets.digest_header import DigestHeader
 from reader.tui.widgets.paper_detail import PaperDetail, detail_options
@@ -31,12 +31,7 @@ from reader.tui.widgets.paper_list import PaperList
 from reader.tui.widgets.search_bar import SearchBar
 from reader.tui.widgets.section_list import SectionList
 
-SYNC_INDEX_LIMIT = 2000
-"""Digests up to this size are indexed at once on the first ``/`` if the background
-index is not ready yet (well under 0.1 s); larger ones wait for it while the list says so."""
-
-
-class MainScreen(LinkActions, Screen[None]):
+class MainScreen(LinkActions, SearchActions, Screen[None]):
     """Sidebar, paper list and detail pane; the reading keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(READING_KEYS)
@@ -78,8 +73,6 @@ class MainScreen(LinkActions, Screen[None]):
 
     @property
     def search_bar(self) -> SearchBar:
-        """The search line: hidden until ``/``, but mounted from the start, so the letters
-        typed right after ``/`` reach it."""
         return self.query_one(SearchBar)
 
     # -- drawing what the session says -------------------------------------------
@@ -105,7 +98,7 @@ class MainScreen(LinkActions, Screen[None]):
         self._refresh_sidebar()
         self.paper_list.refresh()
         self._refresh_header()
-        self._show_detail(keep_scroll=True)
+        self.show_detail(keep_scroll=True)
 
     def _refresh_sidebar(self) -> None:
         self.sections.show_entries(self.session.counts(), self.session.scope)
@@ -113,7 +106,7 @@ class MainScreen(LinkActions, Screen[None]):
     def _refresh_header(self) -> None:
         self.query_one(DigestHeader).show(*self.session.header(len(self.paper_list.papers), sample=self.sample))
 
-    def _show_detail(self, keep_scroll: bool = False) -> None:
+    def show_detail(self, keep_scroll: bool = False) -> None:
         paper = self.paper_list.current
         self.detail.show_paper(paper, detail_options(self.session, paper), keep_scroll=keep_scroll)
 
@@ -122,7 +115,7 @@ class MainScreen(LinkActions, Screen[None]):
         actions call this at once, so list and detail change in the same frame."""
         paper = self.paper_list.current
         if paper is not self.detail.paper or paper is None:
-            self._show_detail()
+            self.show_detail()
             self._shown(paper)
 
     def _shown(self, paper: Paper | None) -> None:
@@ -227,7 +220,7 @@ class MainScreen(LinkActions, Screen[None]):
 
     def action_toggle_view(self) -> None:
         self.session.toggle_view()
-        self._show_detail()
+        self.show_detail()
 
     def action_unread_only(self) -> None:
         self._toggle_filter("unread_only", "Showing unread papers only")
@@ -280,49 +273,6 @@ class MainScreen(LinkActions, Screen[None]):
         self.notify(f"{len(restored)} papers are unread again.", timeout=3)
         self.marks_changed()
 
-    # -- search ---------------------------------------------------------------------
-
-    def action_search(self) -> None:
-        self.search_bar.open()
-        if self.session.index is None and len(self.session.digest.papers) <= SYNC_INDEX_LIMIT:
-            self.session.install_index(PaperIndex.build(self.session.digest.papers))
-
-    def action_clear_search(self) -> None:
-        if self.search_bar.display or self.session.query is not None:
-            self.search_bar.clear()
-            self._apply_query(None)
-            self.paper_list.focus()
-
-    @on(Input.Changed, "#search-input")
-    def _query_typed(self, message: Input.Changed) -> None:
-        try:
-            query = parse_query(message.value)
-        except QueryError as error:
-            self.search_bar.show_error(f"{error.message} (at character {error.position + 1})")
-            return
-        self.search_bar.show_error(None)
-        self._apply_query(query)
-
-    @on(Input.Submitted, "#search-input")
-    def _search_done(self) -> None:
-        """Enter keeps the filter and returns to the list (an empty query closes the line)."""
-        if self.session.query is not None:
-            self.paper_list.focus()
-        else:
-            self.action_clear_search()
-
-    def _apply_query(self, query) -> None:
-        self.session.set_query(query)
-        shown = self.detail.paper
-        self.refresh_list()
-        if self.detail.paper is shown:
-            self._show_detail(keep_scroll=True)  # the same paper: redraw its highlights
-
-    def index_ready(self, index: PaperIndex) -> None:
-        """A search index built off the UI thread arrived."""
-        if self.session.install_index(index) and self.session.query is not None:
-            self.refresh_list()
-
     # -- settings and dialogs ---------------------------------------------------------
 
     def settings_changed(self) -> None:
@@ -330,7 +280,7 @@ class MainScreen(LinkActions, Screen[None]):
         if self._read_timer is not None and self.session.auto_read.deadline is None:
             self._read_timer.stop()
         self.refresh_all()
-        self._show_detail(keep_scroll=True)
+        self.show_detail(keep_scroll=True)
 
     def action_show_help(self) -> None:
         self.app.push_screen(HelpScreen())
