@@ -1,5 +1,7 @@
 """CJK-aware wrapping: lines fit, nothing is lost, CJK fills the line, labels stay attached."""
 
+import textwrap
+
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -23,17 +25,65 @@ def test_label_shares_its_line_with_chinese_text():
 
 
 def test_latin_words_are_never_split():
-    lines = plain_lines("out-of-distribution OOD detection " * 5 + "进行了研究OOD检测", 24)
-    for line in lines:
-        for word in line.split():
-            assert word in "out-of-distribution OOD detection 进行了研究OOD检测"
-    assert not any(line.endswith("OO") for line in lines)
+    text = "out-of-distribution OOD detection " * 5 + "进行了研究OOD检测"
+    assert plain_lines(text, 24) == ["out-of-distribution OOD", "detection"] * 4 + [
+        "out-of-distribution OOD",
+        "detection 进行了研究OOD",
+        "检测",
+    ]
+
+
+def test_latin_and_cjk_may_break_where_they_meet():
+    assert plain_lines("进行了研究OOD检测", 12) == ["进行了研究", "OOD检测"]
+    assert plain_lines("数据abc", 5) == ["数据", "abc"]
+    assert plain_lines("abc数据集", 4) == ["abc", "数据", "集"]
+
+
+def test_a_space_at_the_edge_leaves_no_empty_line():
+    assert plain_lines("hello world", 5) == ["hello", "world"]
+    assert plain_lines("hello world", 11) == ["hello world"]
+
+
+LATIN_WORDS = st.lists(st.text(alphabet="abcxyz-.,;:!?()'", min_size=1, max_size=12), min_size=1, max_size=30)
+
+
+@given(LATIN_WORDS, st.sampled_from([" ", "  "]), st.integers(min_value=12, max_value=60))
+def test_latin_text_wraps_like_textwrap(words, gap, width):
+    """Words that fit are never split: the lines are those of a greedy word wrap."""
+    text = gap.join(words)
+    assert plain_lines(text, width) == textwrap.wrap(text, width, break_on_hyphens=False)
 
 
 def test_no_line_starts_with_closing_punctuation():
-    text = "数据集，" * 40
-    for line in plain_lines(text, 21)[1:]:
-        assert not line.startswith("，")
+    # Width 22 fits eleven wide characters, the eleventh is the 集 before a comma: the
+    # comma would start the next line, so 集 moves down with it.
+    assert plain_lines("数据集，" * 4, 22) == ["数据集，数据集，数据", "集，数据集，"]
+    assert plain_lines("ab数，", 5) == ["ab", "数，"]
+    assert plain_lines("(x)", 2) == ["(x", ")"]  # unavoidable: no break opportunity fits
+
+
+CLOSING = "，。、）」！"
+OPENING = "（「"
+CJK_UNITS = st.builds(
+    "{}{}{}".format, st.sampled_from(["", *OPENING]), st.sampled_from("数据集模型检测"), st.sampled_from(["", *CLOSING])
+)
+
+
+def greedy_lines(units: list[str], width: int) -> list[str]:
+    """Units packed in order, each line taking as many as fit."""
+    lines = [""]
+    for unit in units:
+        if lines[-1] and cell_len(lines[-1] + unit) > width:
+            lines.append("")
+        lines[-1] += unit
+    return lines
+
+
+@given(st.lists(CJK_UNITS, min_size=1, max_size=60), st.integers(min_value=6, max_value=40))
+def test_cjk_fills_lines_and_keeps_punctuation_with_its_character(units, width):
+    """A line never starts with closing or ends with opening punctuation, and each holds
+    as much as fits."""
+    assert plain_lines("".join(units), width) == greedy_lines(units, width)
 
 
 def test_overlong_word_is_folded():
@@ -61,3 +111,8 @@ def test_lines_fit_and_keep_every_visible_character(text, width):
 
 def test_zero_width_gives_one_line():
     assert break_offsets("abc", 0) == []
+
+
+def test_width_one_holds_one_character_per_line():
+    assert plain_lines("abc", 1) == ["a", "b", "c"]
+    assert plain_lines("数据", 1) == ["数", "据"]  # wider than the line, still not lost
