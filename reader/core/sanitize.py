@@ -45,7 +45,7 @@ def is_safe_url(url: str | None) -> bool:
     lowered = url.strip().lower()
     return (
         lowered.startswith(_SCHEMES)
-        and len(lowered) > 8
+        and lowered.partition("://")[2] != ""  # something after the scheme, for http as for https
         and not UNSAFE.search(url)
         # any whitespace, not only ASCII space: U+2028, U+00A0, U+3000 have no place in a link
         and not any(char.isspace() for char in url)
