@@ -414,3 +414,144 @@ def test_failed_write_leaves_the_old_file_and_no_temp(tmp_path, monkeypatch, err
         write("new", target)
     assert target.read_text() == "keep"
     assert os.listdir(tmp_path) == ["starred.json"]
+
+
+# --- exact files and edge cases ---------------------------------------------------------
+
+SPARSE = Paper(
+    id="2601.00042",
+    version="v3",
+    title="Sparse Attention, Revisited",
+    url="https://arxiv.org/abs/2601.00042v3",
+    authors=("Ana Lima", "Bo Chen"),
+    category="cs.LG",
+    tldr="更快的注意力。",
+    abstract="We revisit.",
+)
+NO_ID = Paper(id="noid-3f2a", title="On the")  # no arXiv id, no authors, only stopwords
+EXACT_STARS = [Star(SPARSE, "2026-11-28T09:15:00Z", "2026-11-28"), Star(NO_ID, "2026-11-29T09:15:00Z")]
+
+
+def test_bibtex_file_exactly():
+    assert render(EXACT_STARS[:1] * 2, "bibtex") == (
+        "@misc{lima2026sparse,\n"
+        "  author = {Ana Lima and Bo Chen},\n"
+        "  title = {{Sparse Attention, Revisited}},\n"
+        "  year = {2026},\n"
+        "  eprint = {2601.00042},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  primaryClass = {cs.LG},\n"
+        "  url = {https://arxiv.org/abs/2601.00042v3}\n"
+        "}\n"
+    )
+    two = render([Star(SPARSE, "2026-11-28T09:15:00Z"), Star(OLD, "2026-11-28T09:15:00Z")], "bibtex")
+    assert "}\n\n@misc{maldacena1999large," in two
+
+
+def test_ris_file_exactly():
+    assert render(EXACT_STARS[:1], "ris") == (
+        "TY  - GEN\n"
+        "TI  - Sparse Attention, Revisited\n"
+        "AU  - Lima, Ana\n"
+        "AU  - Chen, Bo\n"
+        "PY  - 2026\n"
+        "PB  - arXiv\n"
+        "UR  - https://arxiv.org/abs/2601.00042v3\n"
+        "AB  - We revisit.\n"
+        "N1  - 更快的注意力。\n"
+        "KW  - cs.LG\n"
+        "ID  - 2601.00042\n"
+        "ER  - \n"
+    )
+
+
+def test_json_file_exactly():
+    assert render(EXACT_STARS[:1], "json") == """[
+  {
+    "id": "2601.00042",
+    "version": "v3",
+    "title": "Sparse Attention, Revisited",
+    "url": "https://arxiv.org/abs/2601.00042v3",
+    "authors": [
+      "Ana Lima",
+      "Bo Chen"
+    ],
+    "category": "cs.LG",
+    "tldr": "更快的注意力。",
+    "motivation": null,
+    "method": null,
+    "result": null,
+    "conclusion": null,
+    "abstract": "We revisit.",
+    "extra": {},
+    "starred_at": "2026-11-28T09:15:00Z",
+    "digest": "2026-11-28"
+  }
+]
+"""
+
+
+def test_a_paper_without_year_author_or_title_word():
+    entry = bib_entries(render(EXACT_STARS, "bibtex"))["anon"]
+    assert "year" not in entry and "author" not in entry
+    assert not any(line.startswith(("PY", "AU")) for line in render([EXACT_STARS[1]], "ris").splitlines())
+
+
+@pytest.mark.parametrize(
+    ("paper_id", "year"),
+    [("hep-th/9108001", "1991"), ("hep-th/9901001", "1999"), ("math/0001001", "2000"),
+     ("math.AG/0701001", "2007"), ("2601.10802", "2026"), ("0704.0001v2", "2007")],
+)
+def test_year_of_an_arxiv_id(paper_id, year):
+    entry = bib_entries(render([Star(Paper(id=paper_id, title="Title"), "2026-11-28T00:00:00Z")], "bibtex"))
+    assert [value["year"] for value in entry.values()] == [year]
+
+
+@pytest.mark.parametrize(
+    ("author", "title", "key"),
+    [
+        ("Sinéad O'Brien-Smith", "The Graph", "obriensmith2026graph"),  # surname words joined
+        ("King, Martin Luther, Jr.", "Dreams", "king2026dreams"),  # surname before the first comma
+        ("Kim", "On the", "kim2026"),  # no significant title word
+    ],
+)
+def test_bibtex_key_of_an_author_and_title(author, title, key):
+    star = Star(Paper(id="2601.00001", title=title, authors=(author,)), "2026-11-28T00:00:00Z")
+    assert list(bib_entries(render([star], "bibtex"))) == [key]
+
+
+def test_bibtex_title_with_two_math_spans():
+    title = r"A_B: $x_1$ and $\alpha^{2}$ at $>90%$ on #tags"
+    entry = bib_entries(render([Star(Paper(id="2601.00001", title=title), "2026-11-28T00:00:00Z")], "bibtex"))
+    assert entry["anon2026b"]["title"] == r"{A\_B: $x_1$ and $\alpha^{2}$ at $>90\%$ on \#tags}"
+
+
+def test_unknown_format_names_the_known_ones():
+    with pytest.raises(ExportError, match=r"^unknown export format: docx \(use bibtex, ris, markdown, csv, json\)$"):
+        render(STARS, "docx")
+
+
+def test_default_path_falls_back_home_for_an_unusable_folder():
+    today = date(2026, 11, 28)
+    assert default_path("csv", "~no-such-user-here/x", today) == Path.home() / "digest-reader-starred-2026-11-28.csv"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("a\0b.bib", r"^'a\\x00b.bib' is not a usable path \(it contains a NUL byte\)$"),
+     ("~no-such-user-here/x.bib", r"^~no-such-user-here/x.bib: no such user's home folder$")],
+)
+def test_write_to_an_unusable_path(name, message):
+    with pytest.raises(ExportError, match=message):
+        write("x", name)
+
+
+def test_write_to_a_name_too_long(tmp_path):
+    with pytest.raises(ExportError, match=r"^cannot write .*x{300}.bib: File name too long$"):
+        write("x", tmp_path / ("x" * 300 + ".bib"))
+
+
+def test_write_replaces_lone_surrogates(tmp_path):
+    target = tmp_path / "starred.md"
+    write("a\ud800b", target)
+    assert target.read_bytes() == b"a?b"
