@@ -533,7 +533,8 @@ async def key_runs(app, pilot, clock: FrameClock, presses: int, results: dict) -
     app.clear_notifications()
     await clock.settle()
 
-    has_search = any(getattr(binding, "id", None) == "search" for binding in getattr(type(app), "BINDINGS", []))
+    bindings = [*getattr(type(app), "BINDINGS", []), *getattr(type(app.screen), "BINDINGS", [])]
+    has_search = any(getattr(binding, "id", None) == "search" for binding in bindings)
     if not has_search:
         return
     from textual.widgets import Input
@@ -740,7 +741,7 @@ def main(argv: list[str] | None = None) -> int:
         names = {"j": "j (list down)", "l": "l (next section)", "t": "t (detail: summary/abstract)", "s": "s (star)", "search": "search keystroke"}
         for key, name in names.items():
             if key not in keys_10k:
-                table.row(f"key {name}", "n/a", note="no binding with id 'search' in reader/app.py" if key == "search" else "not measured")
+                table.row(f"key {name}", "n/a", note="no binding with id 'search' on the app or its screen" if key == "search" else "not measured")
                 continue
             values = keys_10k[key]
             if values and isinstance(values[0], str):
