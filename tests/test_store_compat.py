@@ -255,6 +255,12 @@ MALFORMED = [
         id="star fields of the wrong type",
     ),
     pytest.param(
+        "[stars.'2601.00001']\ntitle = 'T'\nstarred_at = 'now'\nextra = [['a', 'b', 'c']]\n",
+        "extra of the wrong type",
+        lambda store: store.star_for("2601.00001").paper.extra == (),
+        id="star extra not pairs",
+    ),
+    pytest.param(
         "[stars.'2601.00001']\nstarred_at = 'now'\nnote = 'n'\n",
         "needs a title and starred_at",
         lambda store: not store.is_starred("2601.00001"),

@@ -172,7 +172,7 @@ class MarkStore(Marks):
             with self._file_lock(wait=True):
                 seen = self._read_changes()
                 if self._foreign is not None:
-                    raise ForeignVersion(f"the file has version {self._foreign!r}")
+                    raise ForeignVersion  # the notice was given when the file was read
                 base = self._disk if seen is None else seen
                 new = base.copy()
                 ops.apply(new)
