@@ -56,6 +56,7 @@ class Deliveries:
         self.then = then
 
     def __call__(self, update: LoadUpdate) -> None:
+        assert threading.current_thread().daemon, "a load never keeps the process alive"
         self.updates.append(update)
         self.counts.append(len(update.digest.entries) if update.digest else -1)
         if self.then:
@@ -79,8 +80,9 @@ def ticking() -> Callable[[], float]:
 
 def test_a_folder_means_its_newest_digest(tmp_path):
     assert find_digest(CORPUS) == digest_file(CORPUS) == NEWEST
-    for name in ("d_2026-05-21.jsonl", "d_2026-05-21_AI_enhanced.jsonl", "d_2026-05-21.md", "d_2026-05-20.md", "README.md"):
+    for age, name in enumerate(["d_2026-05-21.jsonl", "d_2026-05-21_AI_enhanced.jsonl", "d_2026-05-21.md", "d_2026-05-20.md"]):
         (tmp_path / name).write_text("x")
+        os.utime(tmp_path / name, (1_000_000 - age, 1_000_000 - age))  # the raw crawl is the newest file
     assert find_digest(tmp_path).name == "d_2026-05-21.md"
     (tmp_path / "d_2026-05-21.md").unlink()
     assert find_digest(tmp_path).name == "d_2026-05-21_AI_enhanced.jsonl", "the AI-enhanced records before the raw crawl"
@@ -89,7 +91,7 @@ def test_a_folder_means_its_newest_digest(tmp_path):
 
 
 def test_a_folder_without_dates_means_its_newest_file(tmp_path):
-    for age, name in enumerate(["new.md", "old.md", "older.md"]):
+    for age, name in enumerate(["README.md", "new.md", "old.md", "older.md"]):
         path = tmp_path / name
         path.write_text("x")
         os.utime(path, (1_000_000 - age, 1_000_000 - age))
@@ -101,6 +103,8 @@ def test_a_file_means_itself_and_a_bad_path_says_why(tmp_path):
     assert digest_file(TODAY) == TODAY
     with pytest.raises(DigestError, match="missing.md: no such file or directory"):
         digest_file(tmp_path / "missing.md")
+    with pytest.raises(DigestError, match=r": cannot read \(File name too long\)$"):
+        digest_file(tmp_path / ("x" * 5_000))
     (tmp_path / "notes.txt").write_text("hi")
     os.mkfifo(tmp_path / "2026-01-01.md")
     with pytest.raises(DigestError, match=r": no digest \(\*\.md or \*\.jsonl\) in this directory$"):
@@ -227,17 +231,19 @@ def test_a_cancelled_load_stops_reading_and_delivers_nothing_more(tmp_path, monk
 
 def test_starting_a_load_cancels_the_one_before(tmp_path):
     path = big_digest(tmp_path)
-    started: list[int] = []
+    restarted: list[int] = []
+    restarting = threading.Event()
 
-    def restart(update: LoadUpdate) -> None:
-        if update.load_id == started[0]:
-            started.append(loader.start(TODAY))
+    def restart_once(update: LoadUpdate) -> None:
+        if not restarting.is_set():  # the first update is the big load's; set before the new load can deliver
+            restarting.set()
+            restarted.append(loader.start(TODAY))
 
-    deliveries = Deliveries(then=restart)
+    deliveries = Deliveries(then=restart_once)
     loader = Loader(deliveries, first_batch=60)
-    started.append(loader.start(path))
+    first = loader.start(path)
     deliveries.wait()
-    first, second = started
+    (second,) = restarted
     assert [(update.load_id, update.done) for update in deliveries.updates] == [(first, False), (second, False), (second, True)]
-    assert loader.current == second
+    assert loader.current == second != first
     assert outcome(deliveries.updates[-1].digest) == outcome(load(TODAY))

@@ -21,6 +21,7 @@ from reader.core.parse import jsonl as jsonl_module
 from reader.core.parse.lines import split_lines
 from reader.core.parse import (
     CHUNK_SIZE,
+    EXTRA_LIMIT,
     FIELD_LIMIT,
     PLACEHOLDERS,
     TITLE_LIMIT,
@@ -242,6 +243,52 @@ def test_a_wrapped_line_that_starts_with_a_number_is_no_list_item():
     )
     abstract = parse_text(text, "x.md").papers[0].abstract
     assert abstract == "We train on a corpus of 17. Our model wins. Steps:\n1. collect\n12) clean\n123. last 1234. no item"
+
+
+def test_a_bold_line_before_the_authors_is_no_author_list():
+    text = "### [1] [A](https://arxiv.org/abs/2601.00001)\n**Spotlight** paper\n*Ann, Bob*\n\nTL;DR: t\n"
+    assert parse_text(text, "x.md").papers[0].authors == ("Ann", "Bob")
+
+
+def test_json_lines_limits_and_versions_warn_like_markdown():
+    records = [
+        {"id": "2601.00001v2", "title": "T" * (TITLE_LIMIT + 1), "summary": "s" * (FIELD_LIMIT + 1),
+         "comment": "c" * (FIELD_LIMIT + 1)},
+        {"id": "2601.00002", "title": "Extras", "summary": "s", "AI": {f"key{n}": "v" for n in range(60)}},
+    ]
+    digest = parse_text("\n".join(json.dumps(record) for record in records), "x.jsonl")
+    first, second = digest.papers
+    assert (first.id, first.version) == ("2601.00001", "v2")
+    assert len(second.extra) == EXTRA_LIMIT
+    assert digest.warnings == [
+        "1 title longer than 1,000 characters cut: 2601.00001",
+        "2 fields longer than 100,000 characters cut: 2601.00001 abstract, 2601.00001 Comment",
+        "1 entry has more extra fields than shown (at most 50 and 100,000 characters are kept): 2601.00002",
+    ]
+
+
+def test_a_field_line_just_over_the_limit_is_marked_as_cut():
+    """The kept part ends in spaces the join strips; the one character dropped still makes it a cut."""
+    line = "x" * (FIELD_LIMIT - 1) + "  y"
+    paper = parse_text(f"### [1] [A](https://arxiv.org/abs/2601.00001)\nAbstract: {line}\n", "x.md").papers[0]
+    assert paper.abstract == "x" * (FIELD_LIMIT - 1) + "…"
+
+
+def test_the_entry_limit_keeps_exactly_that_many(monkeypatch):
+    monkeypatch.setattr(builder_module, "ENTRY_LIMIT", 3)
+    text = "".join(f"### [{n}] [T](https://arxiv.org/abs/2601.0000{n})\nAbstract: a\n" for n in range(1, 6))
+    digest = parse_text(text, "x.md")
+    assert len(digest.entries) == 3 and digest.warnings == ["Only the first 3 entries are read"]
+
+
+def test_a_parser_bug_is_an_internal_error_naming_the_file(monkeypatch):
+    def broken(lines, builder):
+        raise RuntimeError("bug")
+        yield
+
+    monkeypatch.setattr("reader.core.parse.parse_markdown", broken)
+    with pytest.raises(DigestError, match=r"^x\.md: internal error while parsing \(RuntimeError\)$"):
+        parse_text("# Notes\n", "dir/x.md")
 
 
 def test_astro_and_topic_forks():
@@ -503,6 +550,14 @@ def test_load_open_failures(monkeypatch, error, message):
 
     monkeypatch.setattr(os, "open", fail)
     assert catch(load, TODAY).endswith(message)
+
+
+def test_a_failing_fstat_says_cannot_read(monkeypatch):
+    def fail(fd):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fstat", fail)
+    assert catch(load, TODAY).endswith("today.md: cannot read (Input/output error)")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
