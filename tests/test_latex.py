@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reader.core import latex
 from reader.core.latex import to_unicode
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -20,6 +21,18 @@ def corpus_titles() -> list[str]:
         for line in path.read_text(encoding="utf-8").splitlines()
         if (match := TITLE_LINE.match(line))
     ]
+
+
+@pytest.fixture(autouse=True)
+def cold_converter():
+    """Each test builds the converter and converts as the first title of a session does.
+
+    The converter and its results are cached for the whole process; without this only the
+    first test to convert would exercise the code that builds them (mutation testing, which
+    runs for each change only the tests that reached it, would miss most of the module).
+    """
+    latex._tools.cache_clear()
+    latex._cached.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -42,6 +55,10 @@ def corpus_titles() -> list[str]:
         (r"covariance (\(\omega\)) from \(-11.6\%\)", "covariance (ω) from -11.6%"),
         (r"$\sigma_{\rm LOS}$ and the $10^{\rm th}$", "σ_{LOS} and the 10ᵗʰ"),
         (r"line \\$x^2$ break", r"line \\x² break"),
+        (r"$X^2$ and $T^{1.5}$", "X² and T¹.⁵"),
+        (r"$x_{i,j}$ over $\mathcal{L}_{\mathrm{KL}}$", "xᵢ,ⱼ over ℒ_{KL}"),
+        (r"$\it{y}$, $\bf v$ and $\cal L$", "y, v and L"),
+        (r"\emph{snake_case x_2} stays text", "snake_case x_2 stays text"),
     ],
 )
 def test_examples(latex, shown):
@@ -54,6 +71,7 @@ def test_examples(latex, shown):
         # No superscript q exists: the script stays in LaTeX form, its content converted.
         (r"$x^q$", "x^q"),
         (r"$x^{q\alpha}$", r"x^{qα}"),
+        (r"$x^{}$", r"x^{}"),
         (r"$N_{\mathrm{why}}$", r"N_{why}"),
         # Unknown macros keep the whole formula (or command) as written.
         (r"$\ECUAS{n}$: metrics", r"$\ECUAS{n}$: metrics"),
