@@ -81,26 +81,40 @@ def test_an_unreadable_path_is_an_error(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "line, key",
+    "line, message",
     [
-        ('mark_read = "sometimes"', "mark_read"),
-        ("mark_read = true", "mark_read"),
-        ('mark_read_delay = "fast"', "mark_read_delay"),
-        ("mark_read_delay = -1", "mark_read_delay"),
-        ("mark_read_delay = nan", "mark_read_delay"),
-        ("mark_read_delay = true", "mark_read_delay"),
-        ("export_dir = 3", "export_dir"),
-        ('export_dir = ""', "export_dir"),
-        ('interests = "diffusion"', "interests"),
-        ("authors = [1, 2]", "authors"),
-        ('raw_latex = "yes"', "raw_latex"),
+        ('mark_read = "sometimes"', """mark_read must be "auto" or "manual", not 'sometimes'"""),
+        ("mark_read = true", """mark_read must be "auto" or "manual", not True"""),
+        ('mark_read_delay = "fast"', "mark_read_delay must be a number of seconds, 0 or more, not 'fast'"),
+        ("mark_read_delay = -1", "mark_read_delay must be a number of seconds, 0 or more, not -1"),
+        ("mark_read_delay = nan", "mark_read_delay must be a number of seconds, 0 or more, not nan"),
+        ("mark_read_delay = true", "mark_read_delay must be a number of seconds, 0 or more, not True"),
+        ("export_dir = 3", "export_dir must be a folder path, not 3"),
+        ('export_dir = ""', "export_dir must be a folder path, not ''"),
+        (
+            'export_dir = "~no-such-user-here/papers"',
+            "export_dir must be a folder path (~user must name a user of this machine), not '~no-such-user-here/papers'",
+        ),
+        ('interests = "diffusion"', "interests must be a list of strings, not 'diffusion'"),
+        ("authors = [1, 2]", "authors must be a list of strings, not [1, 2]"),
+        ('raw_latex = "yes"', "raw_latex must be true or false, not 'yes'"),
     ],
 )
-def test_a_wrong_value_names_its_key(tmp_path, line, key):
+def test_a_wrong_value_names_its_key_what_it_must_be_and_what_it_is(tmp_path, line, message):
     path = write(tmp_path, line + "\n")
     with pytest.raises(ConfigError) as error:
         load_config(path)
-    assert str(error.value).startswith(f"{path}: {key} must be ")
+    assert str(error.value) == f"{path}: {message}"
+
+
+def test_auto_marking_can_be_written_out(tmp_path):
+    assert load_config(write(tmp_path, 'mark_read = "auto"\n')).mark_read == "auto"
+
+
+def test_an_unreadable_path_says_why(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load_config(tmp_path)
+    assert str(error.value) == f"{tmp_path}: cannot read it: Is a directory"
 
 
 @pytest.fixture
