@@ -1,0 +1,45 @@
+"""Paper: arXiv links, the one-line citation and the AI summary as the reader shows them."""
+
+from reader.core.model import Paper
+
+ICONIC = Paper(
+    id="2601.10802",
+    version="v2",
+    title="ICONIC-444: A Dataset for OOD Detection.",
+    url="https://example.org/iconic",
+    authors=("Gerhard Krumpl", "Horst Possegger"),
+    tldr="A large dataset.",
+    result="Baselines fail.",
+)
+NO_ID = Paper(id="noid-3f2a", title="A Blog Post", url="https://example.org/post")
+
+
+def test_pdf_url_only_for_an_arxiv_id():
+    assert ICONIC.pdf_url == "https://arxiv.org/pdf/2601.10802v2"
+    assert Paper(id="2601.10802", title="T").pdf_url == "https://arxiv.org/pdf/2601.10802"
+    assert NO_ID.pdf_url is None
+
+
+def test_citation_is_title_authors_and_arxiv_id():
+    assert ICONIC.citation == "ICONIC-444: A Dataset for OOD Detection. Gerhard Krumpl, Horst Possegger. arXiv:2601.10802v2"
+    assert Paper(id="2601.10802", title="Untitled").citation == "Untitled. arXiv:2601.10802"
+
+
+def test_citation_without_arxiv_id_uses_a_safe_url_only():
+    assert NO_ID.citation == "A Blog Post. https://example.org/post"
+    assert Paper(id="noid-1", title="Odd", url="javascript:alert(1)").citation == "Odd."
+
+
+def test_summary_fields_in_display_order_with_labels():
+    assert ICONIC.has_summary
+    assert ICONIC.summary == [("TL;DR", "A large dataset."), ("Result", "Baselines fail.")]
+    assert not NO_ID.has_summary and NO_ID.summary == []
+
+
+def test_to_dict_has_every_field():
+    paper = Paper(id="2601.1", title="T", authors=("A",), extra=(("Keywords", "k"),))
+    assert paper.to_dict() == {
+        "id": "2601.1", "version": None, "title": "T", "url": None, "authors": ["A"], "category": None,
+        "tldr": None, "motivation": None, "method": None, "result": None, "conclusion": None,
+        "abstract": None, "extra": {"Keywords": "k"},
+    }
