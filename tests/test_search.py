@@ -1,7 +1,6 @@
 """Search: the query language, filtering with folding, highlight spans in the original text, interests."""
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -318,15 +317,15 @@ def synthetic_papers(count: int) -> list[Paper]:
     ]
 
 
-def test_ten_thousand_papers_stay_fast():
-    """A guard against accidental slow paths, far looser than the measured times (0.3 s, 10 ms)."""
+def test_ten_thousand_papers():
+    """Real-sized input gives the answers a small index gives; its speed is measured by
+    benchmarks/run.py, not by a wall-clock limit a loaded machine (or mutation run) trips."""
     papers = synthetic_papers(10_000)
-    started = time.perf_counter()
     index = SearchIndex(papers)
-    assert time.perf_counter() - started < 3
-    started = time.perf_counter()
     assert index.filter(parse_query("zzqx diffusion"), **STATES) == []
-    assert time.perf_counter() - started < 0.2
+    found = index.filter(parse_query("diffusion model"), **STATES)
+    assert found
+    assert [i for i in found if i < 300] == SearchIndex(papers[:300]).filter(parse_query("diffusion model"), **STATES)
 
 
 QUERY_PIECES = st.one_of(
@@ -379,3 +378,26 @@ def test_highlight_spans_always_cover_an_occurrence(text, data):
     if word:
         assert spans
         assert any(word in fold(text[a:b]) for a, b in spans)
+
+
+def test_a_word_right_after_a_phrase_is_its_own_term():
+    assert parse_query('"deep learning"graph').terms == (Term("text", "deep learning"), Term("text", "graph"))
+
+
+def test_old_style_ids_and_missing_categories():
+    papers = [Paper(id="hep-th/9901001", title="Large N"), Paper(id="2601.00001", title="x", category="cs.LG")]
+    index = SearchIndex(papers)
+    assert index.filter(parse_query("id:HEP-TH/9901001"), **STATES) == [0]
+    assert index.filter(parse_query("cat:x"), **STATES) == []
+    assert index.filter(parse_query("-cat:x"), **STATES) == [0, 1]
+
+
+def test_a_mark_that_folds_to_a_space_and_a_letter_is_still_highlighted():
+    # U+037A GREEK YPOGEGRAMMENI folds to " ι"; after a space only the letter is new.
+    assert highlight_spans("a \u037a", parse_query("\u03b9")) == [(2, 3)]
+
+
+def test_authors_alone_or_nothing_configured():
+    paper = Paper(id="1", title="Capsules", authors=("Geoffrey E. Hinton",))
+    assert Interests([], ["Geoffrey Hinton"]).matches(paper) == ["Geoffrey Hinton"]
+    assert Interests([], []).matches(paper) == []
