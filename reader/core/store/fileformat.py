@@ -64,6 +64,7 @@ import tomllib
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import tomli_w
 
@@ -228,14 +229,14 @@ def dump(state: State) -> bytes:
     raw = {key: value for key, value in state.raw.items() if not written.get(key)}  # a known section wins
     out += (f"{_key(key)} = {_value(value)}\n" for key, value in raw.items() if not isinstance(value, dict))
     if settings:
-        out += _table("settings", settings)
+        _table("settings", settings, out)
     if written["stars"]:
-        out += _table("stars", _stars_table(state))
+        _stars(state, out)
     if written["read"]:
         out += _read_table(state.read)
     for key, value in raw.items():
         if isinstance(value, dict):
-            out += _table(_key(key), value)
+            _table(_key(key), value, out)
     # A lone surrogate (from a malformed JSON digest) must not stop every later save.
     return "".join(out).encode("utf-8", "replace")
 
@@ -244,15 +245,16 @@ def _has_read(read: ReadSet) -> bool:
     return bool(read.months or read.other or read.raw)
 
 
-def _table(header: str, table: dict) -> Iterator[str]:
-    """``[header]`` with the table's values in its order, then its sub-tables under their own headers."""
-    values = {key: value for key, value in table.items() if not isinstance(value, dict)}
+def _table(header: str, table: dict, out: list[str]) -> None:
+    """Add ``[header]`` with the table's values in its order, then its sub-tables under their own headers."""
+    values = [f"{_key(key)} = {_value(value)}\n" for key, value in table.items() if not isinstance(value, dict)]
     if values or not table:
-        yield f"\n[{header}]\n"
-        yield from (f"{_key(key)} = {_value(value)}\n" for key, value in values.items())
-    for key, value in table.items():
-        if isinstance(value, dict):
-            yield from _table(f"{header}.{_key(key)}", value)
+        out.append(f"\n[{header}]\n")
+        out += values
+    if len(values) < len(table):
+        for key, value in table.items():
+            if isinstance(value, dict):
+                _table(f"{header}.{_key(key)}", value, out)
 
 
 def _read_table(read: ReadSet) -> Iterator[str]:
@@ -268,6 +270,7 @@ def _read_table(read: ReadSet) -> Iterator[str]:
         yield f"{OTHER} = {_value(sorted(read.other))}\n"
 
 
+@lru_cache(maxsize=4096)  # the same few field names in every star
 def _key(key: str) -> str:
     return key if _BARE_KEY.fullmatch(key) else _basic_string(key)
 
@@ -315,23 +318,30 @@ def _number_lines(numbers: set[str]) -> str:
     return "\n".join(lines)
 
 
-def _stars_table(state: State) -> dict[str, object]:
-    """Each star's table, or the raw value of an entry that is no star, by id."""
-    ids = sorted(state.stars.keys() | state.raw_stars.keys())
-    return {paper_id: _star_table(state.stars.get(paper_id), state.raw_stars.get(paper_id)) for paper_id in ids}
+def _stars(state: State, out: list[str]) -> None:
+    """Add each star's table, one at a time (building them all at once would wake the garbage
+    collector, which then walks the read set just copied); entries that are no table first."""
+    loose = {paper_id: value for paper_id, value in sorted(state.raw_stars.items()) if not isinstance(value, dict)}
+    if loose:
+        _table("stars", loose, out)
+    for paper_id in sorted(state.stars.keys() | state.raw_stars.keys() - loose.keys()):
+        _table(f"stars.{_key(paper_id)}", _star_table(state.stars.get(paper_id), state.raw_stars.get(paper_id)), out)
 
 
-def _star_table(star: Star | None, raw: object) -> object:
+def _star_table(star: Star | None, raw: dict | None) -> dict:
     """The star's fields in file order, then the raw keys it does not write, sorted."""
     if star is None:
         return raw
     paper = star.paper
     own = {"digest": star.digest, "starred_at": star.starred_at}
-    table: dict[str, object] = {"title": paper.title, "authors": list(paper.authors)}
+    table: dict[str, object] = {"title": paper.title}
+    if paper.authors:
+        table["authors"] = list(paper.authors)
     for key in _STAR_TEXT:
-        table[key] = own[key] if key in own else getattr(paper, key)
-    table["extra"] = [list(pair) for pair in paper.extra]
-    table = {key: value for key, value in table.items() if value is not None and value != []}
-    if isinstance(raw, dict):
+        if (value := own[key] if key in own else getattr(paper, key)) is not None:
+            table[key] = value
+    if paper.extra:
+        table["extra"] = [list(pair) for pair in paper.extra]
+    if raw:
         table.update((key, value) for key, value in raw.items() if key not in table)
     return table
