@@ -171,18 +171,32 @@ def test_a_hand_edited_file_is_read_and_written_back_in_order(open_store, state)
     state.parent.mkdir()
     state.write_text(
         "# my marks\nversion = 1\n[read]\n"
-        "\"2601\" = \"10835   10802\\n 00001\"\n\"2512\" = '00012'\n\"2511\" = ''\n"
+        "\"2601\" = \"10835   10802\\n 00001 11214\"\n\"2512\" = '00012'\n\"2511\" = ''\n"
         "other = ['2601.00002', 'hep-th/9901001']\n"
     )
     store = open_store()
-    assert store.read_ids == {"2601.10835", "2601.10802", "2601.00001", "2512.00012", "2601.00002", "hep-th/9901001"}
+    assert store.read_ids == {
+        *("2601.10835", "2601.10802", "2601.00001", "2601.11214", "2601.00002"),
+        *("2512.00012", "hep-th/9901001"),
+    }
     store.set_read("2512.00013")
     store.flush()
     text = state.read_text()
     assert text.endswith(
-        "[read]\n\"2512\" = '''\n00012 00013\n'''\n\"2601\" = '''\n00001 00002\n10802 10835\n'''\n"
+        "[read]\n\"2512\" = '''\n00012 00013\n'''\n\"2601\" = '''\n00001 00002\n10802 10835\n11214\n'''\n"
         "other = ['hep-th/9901001']\n"
     )
+
+
+def test_text_is_written_as_literal_strings_where_it_can_be(open_store, state):
+    """tomllib reads literal strings without a loop per character; short text with an apostrophe stays basic."""
+    store = open_store()
+    long_line = "A title that is long enough, and it's got an apostrophe, so a multi-line literal holds it"
+    store.star(Paper(id="2601.00001", title=long_line, tldr="It's short."))
+    store.close()
+    text = state.read_text()
+    assert "title = '''\n" + long_line + "'''\n" in text
+    assert "tldr = \"It's short.\"\n" in text
 
 
 def test_marks_follow_the_paper_across_days(open_store):
