@@ -254,12 +254,12 @@ def test_json_lines_limits_and_versions_warn_like_markdown():
     records = [
         {"id": "2601.00001v2", "title": "T" * (TITLE_LIMIT + 1), "summary": "s" * (FIELD_LIMIT + 1),
          "comment": "c" * (FIELD_LIMIT + 1)},
-        {"id": "2601.00002", "title": "Extras", "summary": "s", "AI": {f"key{n}": "v" for n in range(60)}},
+        {"id": "2601.00002", "title": "Extras", "summary": "s", "AI": {f"extra_key_{n}": "v" for n in range(60)}},
     ]
     digest = parse_text("\n".join(json.dumps(record) for record in records), "x.jsonl")
     first, second = digest.papers
     assert (first.id, first.version) == ("2601.00001", "v2")
-    assert len(second.extra) == EXTRA_LIMIT
+    assert len(second.extra) == EXTRA_LIMIT and second.extra[0] == ("Extra key 0", "v")
     assert digest.warnings == [
         "1 title longer than 1,000 characters cut: 2601.00001",
         "2 fields longer than 100,000 characters cut: 2601.00001 abstract, 2601.00001 Comment",
