@@ -138,6 +138,29 @@ def test_counts_per_sidebar_entry(store, today):
     assert counts == {"All": (128, 127), "cs.CV": (35, 34), "cs.CL": (38, 38), "cs.AI": (12, 12), "cs.LG": (43, 43), "Starred": (0, 0)}
 
 
+def test_counts_follow_every_change(store, today):
+    session = session_of(store, today, interests=["OOD"])
+    unread = lambda: session.counts()[0].unread  # noqa: E731
+    assert unread() == 128
+    session.mark_read([FIRST_ID], True)
+    assert unread() == 127 and session.header(128)[1].startswith("128 papers  ·  127 unread")
+    session.toggle_star(today.papers[0])
+    assert session.counts()[-1].total == 1
+    session.undo()
+    session.mark_all_read(today.papers[:3])
+    assert unread() == 125
+    session.undo()
+    assert unread() == 127
+    store.set_read(today.papers[5].id, True)  # another instance's mark, picked up by sync_read
+    session.sync_read()
+    assert unread() == 126
+    interesting = session.counts()[0].interesting
+    session.reconfigure(Config(mark_read="manual"))
+    assert interesting > 0 and session.counts()[0].interesting == 0
+    session.set_digest(Digest(name="empty.md"))
+    assert session.counts()[0].total == 0
+
+
 def test_search_needs_the_index_and_then_filters(store, today):
     session = session_of(store, today)
     session.set_query(parse_query("OOD -cat:cs.LG"))

@@ -75,6 +75,8 @@ class ReadingSession:
         """Read ids among the digest's and the starred papers: counts ask this set, not the
         store, so a key that changes one mark recounts 10,000 papers in a millisecond."""
         self.index: PaperIndex | None = None
+        self._counts: list[Count] | None = None
+        """The sidebar's counts, kept until a mark, the digest or the interests change."""
         self.set_digest(digest)
 
     # -- the digest ------------------------------------------------------------
@@ -104,6 +106,7 @@ class ReadingSession:
         if interests is not self.interests:
             return False
         self._interest_cache.update(matched)
+        self._counts = None
         return True
 
     def reconfigure(self, config: Config) -> None:
@@ -112,6 +115,7 @@ class ReadingSession:
         self.auto_read.configure(config.mark_read_delay, config.mark_read == "auto")
         self.interests = interests_of(config)
         self._interest_cache = {}
+        self._counts = None
         if self.interests is None:
             self.filters = replace(self.filters, interests_only=False)
 
@@ -124,6 +128,7 @@ class ReadingSession:
         """Ask the store about every paper at hand (after a load, or another instance's save)."""
         ids = [paper.id for paper in self.digest.papers] + [paper.id for paper in self.starred_papers()]
         self._read = {paper_id for paper_id in ids if self.store.is_read(paper_id)}
+        self._counts = None
 
     def is_read(self, paper_id: str) -> bool:
         return paper_id in self._read
@@ -139,6 +144,7 @@ class ReadingSession:
             self._read.update(paper_ids)
         else:
             self._read.difference_update(paper_ids)
+        self._counts = None
         return changed
 
     def toggle_read(self, paper: Paper) -> bool:
@@ -150,6 +156,7 @@ class ReadingSession:
 
     def toggle_star(self, paper: Paper) -> bool:
         """Star (keeping a full snapshot of the paper) or unstar; True if now starred."""
+        self._counts = None
         return self.store.toggle_star(paper, self.digest.date or self.digest.name)
 
     def mark_all_read(self, papers: Iterable[Paper]) -> list[str]:
@@ -236,17 +243,19 @@ class ReadingSession:
         return [source[position] for position in found]
 
     def counts(self) -> list[Count]:
-        """The sidebar: every entry with its total, unread and interesting counts."""
-        return self.library.counts(
-            is_read=self.is_read,
-            is_interesting=self.is_interesting if self.interests else None,
-            starred=self.starred_papers(),
-        )
+        """The sidebar: every entry with its total, unread and interesting counts (All first)."""
+        if self._counts is None:
+            self._counts = self.library.counts(
+                is_read=self.is_read,
+                is_interesting=self.is_interesting if self.interests else None,
+                starred=self.starred_papers(),
+            )
+        return self._counts
 
     def header(self, shown: int, *, sample: bool = False) -> tuple[str, str]:
         """The header's digest name and its facts, given how many papers the list shows."""
         digest = self.digest
-        unread = sum(1 for paper in digest.papers if not self.is_read(paper.id))
+        unread = self.counts()[0].unread
         parts = [f"{len(digest.papers)} papers", f"{unread} unread", f"{len(digest.sections)} sections"]
         if self.loading:
             parts.append("loading…")

@@ -51,7 +51,7 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
         with Horizontal(id="panes"):
             yield SectionList(id="sections")
             with Vertical(id="reading"):
-                yield SearchBar(id="search")
+                yield SearchBar(self.query_typed, id="search")
                 yield PaperList(self.session.row, id="papers")
                 yield PaperDetail(id="detail")
         yield Footer()
