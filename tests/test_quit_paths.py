@@ -99,3 +99,31 @@ def test_letters_typed_right_after_slash_go_to_the_search(tmp_path):
         assert drain(fd, pid) == 0
     finally:
         os.close(fd)
+
+
+def test_a_terminal_closed_right_after_the_first_paint_ends_the_app(tmp_path):
+    """Closing the terminal at once could leave Textual's shutdown waiting forever on its output
+    thread (a sleeping reader left behind). The marks are saved first; the process always ends."""
+    for attempt in range(4):  # the race hit about one start in three
+        state = tmp_path / f"state{attempt}.toml"
+        pid, fd = start(state)
+        try:
+            assert b"ICONIC-444" in read_until(fd, b"ICONIC-444")
+        finally:
+            os.close(fd)  # the terminal goes away: the app gets SIGHUP and EIO
+        os.kill(pid, signal.SIGHUP)
+        status = drain_closed(pid)
+        assert status == 0, f"attempt {attempt}"
+
+
+def drain_closed(pid: int, timeout: float = 30.0) -> int:
+    """Wait for a process whose terminal is gone; fail if it is still there after ``timeout`` (hung)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        finished, status = os.waitpid(pid, os.WNOHANG)
+        if finished:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    raise AssertionError("the app was still running after its terminal closed")

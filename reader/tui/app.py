@@ -7,7 +7,9 @@ Reading keys live on :class:`MainScreen`; rules live in :class:`ReadingSession`.
 from __future__ import annotations
 
 import gc
+import os
 import signal
+import threading
 from importlib.resources import files
 from pathlib import Path
 from typing import Callable, ClassVar, Iterable
@@ -41,6 +43,8 @@ def _stylesheet() -> str:
 
 FIRST_BATCH = 60
 """Papers parsed before the first screen of a big digest is shown: more than a screenful."""
+EXIT_GRACE = 3.0
+"""Seconds a signalled app may take to end before the process ends it (see ``_on_signal``)."""
 
 
 class DigestReader(App[int]):
@@ -200,6 +204,14 @@ class DigestReader(App[int]):
         self._notices_shown = len(self.store.notices)
 
     def _on_signal(self, signum: int, frame: object) -> None:
-        """SIGTERM or a closed terminal (SIGHUP): save the marks, then leave cleanly."""
+        """SIGTERM or a closed terminal (SIGHUP): save the marks, then leave cleanly.
+
+        Textual's shutdown can wait forever on its output thread when the terminal closes
+        during the first frames; the marks are saved by then, so after EXIT_GRACE seconds
+        the process ends anyway rather than linger asleep.
+        """
         self.store.flush()
+        deadline = threading.Timer(EXIT_GRACE, os._exit, args=(0,))
+        deadline.daemon = True  # a clean exit does not wait for it
+        deadline.start()
         self.call_later(self.exit, 0)
