@@ -521,9 +521,9 @@ def test_bibtex_key_of_an_author_and_title(author, title, key):
 
 
 def test_bibtex_title_with_two_math_spans():
-    title = r"A_B: $x_1$ and $\alpha^{2}$ at $>90%$ on #tags"
+    title = r"A_B: $x_1$ and $\alpha^{2}$_x at $>90%$ on #tags"
     entry = bib_entries(render([Star(Paper(id="2601.00001", title=title), "2026-11-28T00:00:00Z")], "bibtex"))
-    assert entry["anon2026b"]["title"] == r"{A\_B: $x_1$ and $\alpha^{2}$ at $>90\%$ on \#tags}"
+    assert entry["anon2026b"]["title"] == r"{A\_B: $x_1$ and $\alpha^{2}$\_x at $>90\%$ on \#tags}"
 
 
 def test_unknown_format_names_the_known_ones():

@@ -59,6 +59,7 @@ def cold_converter():
         (r"$x_{i,j}$ over $\mathcal{L}_{\mathrm{KL}}$", "xᵢ,ⱼ over ℒ_{KL}"),
         (r"$\it{y}$, $\bf v$ and $\cal L$", "y, v and L"),
         (r"\emph{snake_case x_2} stays text", "snake_case x_2 stays text"),
+        (r"10\,000 samples\;and a\ b", "10 000 samples and a b"),
     ],
 )
 def test_examples(latex, shown):

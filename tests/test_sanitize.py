@@ -62,7 +62,8 @@ def test_cleaned_text_holds_nothing_unsafe_and_keeps_every_safe_character(text):
 
 @pytest.mark.parametrize(
     "url",
-    ["https://arxiv.org/abs/2601.00001", "http://arxiv.org/pdf/2601.00001v2", "HTTPS://ARXIV.ORG", "https://a", "http://a"],
+    ["https://arxiv.org/abs/2601.00001", "http://arxiv.org/pdf/2601.00001v2", "HTTPS://ARXIV.ORG", "https://a", "http://a",
+     "https://example.org/go?to=http://"],
 )
 def test_plain_http_links_are_safe(url):
     assert is_safe_url(url)

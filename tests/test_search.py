@@ -401,3 +401,15 @@ def test_authors_alone_or_nothing_configured():
     paper = Paper(id="1", title="Capsules", authors=("Geoffrey E. Hinton",))
     assert Interests([], ["Geoffrey Hinton"]).matches(paper) == ["Geoffrey Hinton"]
     assert Interests([], []).matches(paper) == []
+
+
+def test_answers_hold_after_more_words_than_the_index_remembers():
+    index = SearchIndex(PAPERS)
+    words = [f"{letter}{vowel}" for letter in "bcdfghklmnprstvz" for vowel in "aeiou"]  # 80 words
+    for word in words:
+        query = parse_query(word)
+        assert index.filter(query, **STATES) == SearchIndex(PAPERS).filter(query, **STATES)
+
+
+def test_the_query_keeps_its_text():
+    assert parse_query("-cat:cs.LG  graph").text == "-cat:cs.LG  graph"
