@@ -3,8 +3,9 @@ clock, mark-all and its undo, next unread across sections, the one reset for a n
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from app_support import TODAY
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ from reader.core.session import UNDO_DEPTH, PaperIndex, ReadingSession
 from reader.core.store import MarkStore
 
 FIRST_ID = "2601.10802"
+TODAY = Path(__file__).parent / "corpus" / "today.md"
 
 
 @pytest.fixture(scope="module")
