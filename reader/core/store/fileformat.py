@@ -70,7 +70,7 @@ import tomli_w
 
 from reader.core.model import SUMMARY_FIELDS, Paper, Star
 from reader.core.sanitize import clean
-from reader.core.store.marks import OTHER, Raw, ReadSet, State
+from reader.core.store.marks import OTHER, ReadSet, State
 
 FORMAT_VERSION = 1
 

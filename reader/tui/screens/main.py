@@ -10,7 +10,7 @@ from __future__ import annotations
 from time import monotonic
 from typing import Callable, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
