@@ -33,9 +33,23 @@ class UsageError(Exception):
     """A problem the user can fix; printed as one line with exit status 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from reader.core.export import FORMATS
+class _ExportFormats:
+    """The export format names for argparse, imported only when ``--export`` or ``--help`` asks:
+    opening the reader does not pay for the exporters."""
 
+    def _names(self) -> list[str]:
+        from reader.core.export import FORMATS
+
+        return sorted(FORMATS)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digest-reader",
         description="Read a daily arXiv digest (daily-arXiv-ai-enhanced Markdown or JSON Lines) in the terminal.",
@@ -43,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="a digest file (.md or .jsonl) or a folder of digests (the newest opens)")
     parser.add_argument("--dump", action="store_true", help="print the parsed papers of PATH as JSON Lines and exit")
-    parser.add_argument("--export", metavar="FORMAT", choices=sorted(FORMATS), help="print the starred papers as FORMAT (%(choices)s) and exit; with PATHs, only those digests' papers")
+    parser.add_argument("--export", metavar="FORMAT", choices=_ExportFormats(), help="print the starred papers as FORMAT (%(choices)s) and exit; with PATHs, only those digests' papers")
     parser.add_argument("-o", "--output", metavar="FILE", help="with --export: write FILE instead of stdout")
     parser.add_argument("--state", metavar="FILE", help="the marks file (default: see --paths; env DIGEST_READER_STATE)")
     parser.add_argument("--config", metavar="FILE", help="the config file (default: config.toml beside the state; env DIGEST_READER_CONFIG)")

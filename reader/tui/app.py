@@ -28,7 +28,6 @@ from reader.core.session import PaperIndex, ReadingSession
 from reader.core.store import MarkStore
 from reader.tui.keys import GLOBAL_KEYS, READING_KEYS
 from reader.tui.links import web_browser
-from reader.tui.screens.help import describe_keys
 from reader.tui.screens.main import MainScreen
 
 
@@ -178,6 +177,8 @@ class DigestReader(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette offers every reading key, described as in the footer."""
+        from reader.tui.screens.help import describe_keys
+
         yield from super().get_system_commands(screen)
         for binding in READING_KEYS:
             if binding.id == "quit":

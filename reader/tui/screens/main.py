@@ -24,7 +24,6 @@ from reader.core.session import ReadingSession
 from reader.tui.keys import READING_KEYS
 from reader.tui.links import LinkActions
 from reader.tui.searching import SearchActions
-from reader.tui.screens.help import HelpScreen
 from reader.tui.widgets.digest_header import DigestHeader
 from reader.tui.widgets.paper_detail import PaperDetail, detail_options
 from reader.tui.widgets.paper_list import PaperList
@@ -283,6 +282,8 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
         self.show_detail(keep_scroll=True)
 
     def action_show_help(self) -> None:
+        from reader.tui.screens.help import HelpScreen  # not needed to start
+
         self.app.push_screen(HelpScreen())
 
     def action_export(self) -> None:
