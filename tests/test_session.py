@@ -3,19 +3,20 @@ clock, mark-all and its undo, next unread across sections, the one reset for a n
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.core.autoread import AutoRead
+from reader.core.autoread import TIMER_SLACK, AutoRead
 from reader.core.config import Config
 from reader.core.library import ALL, STARRED
 from reader.core.model import Digest, Paper, Section
 from reader.core.parse import load
-from reader.core.search import parse_query
-from reader.core.session import UNDO_DEPTH, PaperIndex, ReadingSession
+from reader.core.search import Interests, parse_query
+from reader.core.session import UNDO_DEPTH, PaperIndex, ReadingSession, RowInfo
 from reader.core.store import MarkStore
 
 FIRST_ID = "2601.10802"
@@ -94,6 +95,27 @@ def test_switching_to_manual_drops_the_pending_mark():
     rule.show("x", 0.0, already_read=False)
     rule.configure(2.0, enabled=False)
     assert rule.due(10.0) is None
+
+
+def test_nothing_shown_yet_means_no_deadline():
+    rule = AutoRead(delay=1.0)
+    assert rule.deadline is None and rule.due(100.0) is None
+    assert rule.show("x", 100.0, already_read=False) is None, "nothing was on show before x"
+
+
+def test_the_timer_and_leaving_agree_on_the_instant_a_paper_is_read():
+    """The timer may fire up to TIMER_SLACK early; leaving at that same instant counts too,
+    and a hair earlier neither does."""
+    rule = AutoRead(delay=1.0)
+    rule.show("x", 0.0, already_read=False)
+    edge = rule.deadline - TIMER_SLACK
+    early = math.nextafter(edge, 0.0)
+    assert rule.due(early) is None and rule.due(edge) == "x"
+    leaving = AutoRead(delay=1.0)
+    leaving.show("x", 0.0, already_read=False)
+    assert leaving.show("y", early, already_read=False) is None
+    leaving.show("x", 0.0, already_read=False)
+    assert leaving.show("y", edge, already_read=False) == "x"
 
 
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", None]), st.floats(0, 5)), max_size=30))
@@ -237,6 +259,155 @@ def test_next_unread_respects_the_search(store):
     session.select("A")
     session.set_query(parse_query("c1"))
     assert session.next_unread(session.visible(), 0, 1) == ("C", "2601.00005")
+
+
+def test_next_unread_walks_back_up_the_list(store):
+    session = session_of(store, small_digest())
+    papers = session.visible()
+    assert session.next_unread(papers, 4, -1) == (ALL, "2601.00004"), "the row just above"
+    session.mark_read(["2601.00002", "2601.00003", "2601.00004"], True)
+    assert session.next_unread(papers, 4, -1) == (ALL, "2601.00001"), "over read rows, up to the first row"
+    assert session.next_unread(papers, 0, -1) is None
+
+
+def test_next_unread_enters_a_section_at_its_near_end(store):
+    session = session_of(store, small_digest())
+    session.select("A")
+    assert session.next_unread(session.visible(), 1, 1) == ("B", "2601.00003"), "forwards: the first of B"
+    session.select("C")
+    assert session.next_unread(session.visible(), 0, -1) == ("B", "2601.00004"), "backwards: the last of B"
+
+
+def test_manual_mode_never_marks_by_showing(store, today):
+    session = session_of(store, today, mark_read_delay=1.0)
+    session.show(today.papers[0], 0.0)
+    assert session.auto_read.deadline is None and session.read_if_due(100.0) is None
+    assert session.show(today.papers[1], 100.0) is None and not session.is_read(FIRST_ID)
+
+
+def test_the_configured_delay_is_the_one_waited_for(store, today):
+    session = ReadingSession(store, Config(mark_read="auto", mark_read_delay=2.0), today)
+    session.show(today.papers[0], 0.0)
+    assert session.read_if_due(1.0) is None and session.auto_read.deadline == 2.0
+    assert session.read_if_due(2.0) == FIRST_ID
+
+
+def test_showing_a_read_paper_sets_no_timer_and_emptying_the_pane_leaves_the_paper(store, today):
+    session = ReadingSession(store, Config(mark_read="auto", mark_read_delay=1.0), today)
+    session.mark_read([FIRST_ID], True)
+    session.show(today.papers[0], 0.0)
+    assert session.auto_read.deadline is None
+    second = today.papers[1]
+    session.show(second, 1.0)
+    assert session.show(None, 3.0) == second.id and session.is_read(second.id)
+    assert session.auto_read.deadline is None
+
+
+def test_a_paper_marked_read_meanwhile_is_not_reported_again(store, today):
+    session = ReadingSession(store, Config(mark_read="auto", mark_read_delay=1.0), today)
+    session.show(today.papers[0], 0.0)
+    session.mark_all_read(today.papers[:3])
+    assert session.read_if_due(1.0) is None, "A marked it already: nothing became read"
+    session.show(today.papers[3], 2.0)
+    session.mark_read([today.papers[3].id], True)
+    assert session.show(today.papers[4], 5.0) is None
+
+
+def test_reconfigure_switches_the_auto_read_rule_both_ways(store, today):
+    session = session_of(store, today)
+    session.reconfigure(Config(mark_read="auto", mark_read_delay=2.0))
+    session.show(today.papers[0], 0.0)
+    assert session.read_if_due(1.0) is None and session.read_if_due(2.0) == FIRST_ID
+    session.reconfigure(Config(mark_read="manual", mark_read_delay=2.0))
+    second = today.papers[1]
+    session.show(second, 10.0)
+    assert session.read_if_due(20.0) is None and session.show(None, 30.0) is None and not session.is_read(second.id)
+
+
+def test_reconfigure_takes_new_interests_and_raw_latex(store, today):
+    session = session_of(store, today, interests=["OOD"])
+    assert session.counts()[0].interesting == 2 and session.counts()[1].interesting == 2
+    session.reconfigure(Config(mark_read="manual", interests=["ICONIC"], raw_latex=True))
+    assert session.interest_matches(today.papers[0]) == ["ICONIC"]
+    assert session.counts()[0].interesting == 1, "the old matches are forgotten"
+    assert session.math("$x^2$") == "$x^2$"
+
+
+def test_dropping_the_interests_clears_the_interest_filter_from_the_header(store, today):
+    session = session_of(store, today, interests=["OOD"])
+    session.toggle_filter("interests_only")
+    assert session.header(2)[1] == "128 papers  ·  128 unread  ·  4 sections  ·  2 shown"
+    session.reconfigure(Config(mark_read="manual"))
+    assert session.header(128)[1] == "128 papers  ·  128 unread  ·  4 sections"
+
+
+def test_interest_matches_computed_off_thread_are_taken_while_the_interests_hold(store, today):
+    session = session_of(store, today, interests=["OOD"])
+    assert session.counts()[0].interesting == 2
+    third = today.papers[40]  # cs.CL: no OOD in it
+    assert not session.cache_interests(Interests(["OOD"], []), {third.id: ["OOD"]}), "other interests: stale"
+    assert session.counts()[0].interesting == 2 and not session.is_interesting(third)
+    assert session.cache_interests(session.interests, {third.id: ["OOD"]})
+    assert session.is_interesting(third) and session.counts()[0].interesting == 3
+
+
+def test_a_star_remembers_the_day_it_came_from(store, today):
+    dated = Digest(name="2026-01-16", date="2026-01-16", sections=today.sections, papers=today.papers)
+    session = session_of(store, dated)
+    assert not session.is_starred(FIRST_ID)
+    assert session.toggle_star(today.papers[0]) is True and session.is_starred(FIRST_ID)
+    assert store.star_for(FIRST_ID).digest == "2026-01-16"
+    session.set_digest(today)
+    session.toggle_star(today.papers[1])
+    assert store.star_for(today.papers[1].id).digest == "today.md", "no date: the file name"
+    assert session.toggle_star(today.papers[0]) is False and not session.is_starred(FIRST_ID)
+
+
+def test_a_row_shows_the_title_as_math_and_every_mark(store):
+    papers = [Paper(id="2601.00001", title="$x^2$ scaling"), Paper(id="2601.00002", title="other")]
+    session = session_of(store, Digest(name="rows.md", sections=[Section("A", papers)], papers=papers), interests=["scaling"])
+    session.mark_read(["2601.00001"], True)
+    session.toggle_star(papers[0])
+    assert session.row(papers[0]) == RowInfo(title="x² scaling", read=True, starred=True, interesting=True, highlights=[])
+    assert session.row(papers[1]) == RowInfo(title="other")
+    session.set_query(parse_query("scaling"))
+    assert session.row(papers[0]).highlights == [(3, 10)]
+    session.set_query(parse_query("-other"))
+    assert session.row(papers[0]).highlights == [], "a negated word is not marked"
+
+
+def test_search_by_read_and_starred_state(store):
+    session = session_of(store, small_digest())
+    session.install_index(PaperIndex.build(session.digest.papers))
+    session.select("A")
+    session.mark_read(["2601.00001"], True)
+    session.set_query(parse_query("is:unread"))
+    assert [paper.id for paper in session.visible()] == ["2601.00002"]
+    session.toggle_star(session.digest.papers[0])
+    session.set_query(parse_query("is:starred"))
+    assert [paper.id for paper in session.visible()] == ["2601.00001"]
+
+
+def test_header_while_loading_filtered_on_all_and_for_the_sample(store):
+    session = ReadingSession(store, Config(mark_read="manual"), small_digest(), loading=True)
+    assert session.header(0) == ("small.md", "5 papers  ·  5 unread  ·  3 sections  ·  loading…")
+    assert session.empty_message() == "Loading…"
+    session.loading = False
+    session.toggle_filter("unread_only")
+    assert session.header(5, sample=True) == ("small.md (bundled sample)", "5 papers  ·  5 unread  ·  3 sections  ·  5 shown")
+
+
+def test_a_search_that_finds_nothing_says_how_to_clear_it(store):
+    session = session_of(store, small_digest())
+    session.install_index(PaperIndex.build(session.digest.papers))
+    session.set_query(parse_query("nowhere"))
+    assert session.visible() == [] and session.empty_message() == "No papers match the search (escape clears it)."
+
+
+def test_toggle_view_goes_back_and_forth(store, today):
+    session = session_of(store, today)
+    assert session.toggle_view() == "abstract" and session.toggle_view() == "summary"
+    assert session_of(store, today).view == "summary"
 
 
 def test_toggle_read_is_the_users_word(store, today):
