@@ -52,11 +52,13 @@ class Deliveries:
     def __init__(self, then=None) -> None:
         self.updates: list[LoadUpdate] = []
         self.counts: list[int] = []
+        self.threads: list[tuple[int, str, bool]] = []
         self.done = threading.Event()
         self.then = then
 
     def __call__(self, update: LoadUpdate) -> None:
-        assert threading.current_thread().daemon, "a load never keeps the process alive"
+        thread = threading.current_thread()
+        self.threads.append((update.load_id, thread.name, thread.daemon))
         self.updates.append(update)
         self.counts.append(len(update.digest.entries) if update.digest else -1)
         if self.then:
@@ -65,12 +67,23 @@ class Deliveries:
             self.done.set()
 
     def wait(self) -> list[LoadUpdate]:
-        assert self.done.wait(HUNG), "the load hung"
+        """The updates once the last has come; fails at once if the load's thread died without it."""
+        for _ in range(int(HUNG / 0.05)):
+            if self.done.wait(0.05):
+                break
+            if not any(thread.name.startswith("digest-load-") for thread in threading.enumerate()) and not self.done.is_set():
+                pytest.fail("the load's thread ended without a last update (it raised)")
+        else:
+            pytest.fail("the load hung")
+        for load_id, name, daemon in self.threads:
+            assert daemon, "a load never keeps the process alive"
+            assert name == f"digest-load-{load_id}", "a load's thread is named after it (for thread dumps)"
         return self.updates
 
 
 def ticking() -> Callable[[], float]:
-    """A clock that moves a second every time it is read: every batch is due for an update."""
+    """A clock that moves a second every time it is read: with a refresh of a second, every batch
+    comes exactly the interval after the last update, and is due."""
     ticks = iter(range(10**9))
     return lambda: float(next(ticks))
 
@@ -105,10 +118,19 @@ def test_a_file_means_itself_and_a_bad_path_says_why(tmp_path):
         digest_file(tmp_path / "missing.md")
     with pytest.raises(DigestError, match=r": cannot read \(File name too long\)$"):
         digest_file(tmp_path / ("x" * 5_000))
+    assert catch_digest(find_digest, TODAY) == f"{TODAY}: cannot list (Not a directory)"
     (tmp_path / "notes.txt").write_text("hi")
     os.mkfifo(tmp_path / "2026-01-01.md")
     with pytest.raises(DigestError, match=r": no digest \(\*\.md or \*\.jsonl\) in this directory$"):
         digest_file(tmp_path)
+
+
+def catch_digest(function, *args) -> str:
+    try:
+        function(*args)
+    except DigestError as error:
+        return str(error)
+    return "no error"
 
 
 # --- open_digest --------------------------------------------------------------------------------
@@ -120,6 +142,8 @@ def test_open_digest_parses_a_small_file_now(tmp_path):
 
 
 def test_open_digest_leaves_a_big_file_to_the_loader(tmp_path, monkeypatch):
+    monkeypatch.setattr(loading, "BACKGROUND_PARSE_BYTES", TODAY.stat().st_size)
+    assert outcome(open_digest(TODAY)) == outcome(load(TODAY)), "a file of exactly the limit is parsed now"
     monkeypatch.setattr(loading, "BACKGROUND_PARSE_BYTES", TODAY.stat().st_size - 1)
     assert open_digest(TODAY) == TODAY
     (tmp_path / "notes.md").write_text("prose, no digest, but checked only when parsed")
@@ -153,7 +177,8 @@ def written(path: Path, data: bytes) -> Path:
 def test_updates_come_in_order_tagged_and_end_with_the_whole_digest(tmp_path):
     path = big_digest(tmp_path)
     deliveries = Deliveries()
-    loader = Loader(deliveries, first_batch=100, clock=ticking())
+    loader = Loader(deliveries, first_batch=100, refresh_seconds=1.0, clock=ticking())
+    assert loader.current is None, "no load is wanted before the first starts"
     load_id = loader.start(path)
     assert loader.current == load_id
     updates = deliveries.wait()

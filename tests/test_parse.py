@@ -1,6 +1,5 @@
 """The digest parser against the real corpus, damaged and hostile input, and the load errors."""
 
-import functools
 import gc
 import json
 import os
@@ -51,8 +50,9 @@ def readme_counts() -> dict[str, int]:
 COUNTS = readme_counts()
 
 
-@functools.cache
 def corpus(name: str):
+    """A corpus file parsed afresh (the whole corpus parses in well under a second): no cache, so
+    mutation testing credits every test with the parsing it checks, not only the first to load a file."""
     return load(CORPUS / name)
 
 
@@ -245,6 +245,13 @@ def test_a_wrapped_line_that_starts_with_a_number_is_no_list_item():
     assert abstract == "We train on a corpus of 17. Our model wins. Steps:\n1. collect\n12) clean\n123. last 1234. no item"
 
 
+def test_a_bold_label_whose_value_holds_a_colon():
+    """``**Code: https://...**``: the label ends at the first colon, the URL keeps its own."""
+    text = "### [1] [A](https://arxiv.org/abs/2601.00001)\n*Ann*\n\n**Code: https://github.com/a/b**\n\nAbstract: a\n"
+    paper = parse_text(text, "x.md").papers[0]
+    assert paper.extra == (("Code", "https://github.com/a/b"),) and paper.abstract == "a"
+
+
 def test_a_bold_line_before_the_authors_is_no_author_list():
     text = "### [1] [A](https://arxiv.org/abs/2601.00001)\n**Spotlight** paper\n*Ann, Bob*\n\nTL;DR: t\n"
     assert parse_text(text, "x.md").papers[0].authors == ("Ann", "Bob")
@@ -321,6 +328,56 @@ def test_jsonl_digests():
     assert "\n" not in wrapped and "encompassing Virtual Reality (VR), Augmented Reality (AR)" in wrapped
 
 
+def test_jsonl_records_without_categories_ids_or_links():
+    """Raw records as forks write them: authors as one string, a title wrapped over lines, AI lists with gaps."""
+    records = [
+        {"id": "2601.00001", "title": "A\n  wrapped\ntitle", "authors": "Ann Lee, Bob Ray", "summary": "s",
+         "AI": {"keywords": ["a", None, "b"], "read_time_minutes": 7, "key_contributions": ["x", None, "y"]}},
+        {"title": "No id", "summary": "t", "abs": "https://openreview.net/forum?id=x"},
+        {"title": "No link either", "summary": "u"},
+    ]
+    digest = parse_text("\n".join(json.dumps(record) for record in records), "x.jsonl")
+    first, second, third = digest.papers
+    assert [section.name for section in digest.sections] == ["Papers"]
+    assert (first.title, first.authors) == ("A wrapped title", ("Ann Lee", "Bob Ray"))
+    assert first.url == "https://arxiv.org/abs/2601.00001"
+    assert first.extra == (("Keywords", "a, b"), ("Read time", "7 min"), ("Key Contributions", "1. x\n2. y"))
+    assert second.url == "https://openreview.net/forum?id=x" and third.url is None
+    assert second.id.startswith("noid-") and third.id.startswith("noid-")
+    assert digest.warnings == [f"2 entries have no arXiv id (a made-up id is used): {second.id}, {third.id}"]
+
+
+def no_id_digest(count: int):
+    return parse_text("".join(f"### [{n}] [Title {n}](https://example.org/{n})\nAbstract: a\n" for n in range(count)), "x.md")
+
+
+def test_a_warning_lists_five_items_then_counts_the_rest():
+    five = no_id_digest(5)
+    assert five.warnings == ["5 entries have no arXiv id (a made-up id is used): " + ", ".join(p.id for p in five.papers)]
+    six = no_id_digest(6)
+    assert six.warnings == [
+        "6 entries have no arXiv id (a made-up id is used): " + ", ".join(p.id for p in six.papers[:5]) + " and 1 more"
+    ]
+
+
+def test_a_warning_counts_items_beyond_those_it_remembers():
+    """A thousand items of a kind are remembered; the count goes on beyond them."""
+    warning = no_id_digest(1_003).warnings[0]
+    assert warning.startswith("1003 entries have no arXiv id") and warning.endswith(" and 998 more")
+
+
+def test_an_empty_day_may_mark_its_toc_with_anchors_only():
+    """The generator's ``<div id=toc>`` anchor marks an empty day even without the heading; other anchors and quotes keep it one."""
+    for text in (
+        "<div id=toc></div>\n",
+        "# Table of Contents\n\n<div id='cs.CV'></div>\n\n# cs.CV [[Back]](#toc)\n",
+        "# Table of Contents\n\n> No new papers today\n",  # a quote is markup, not a README's prose
+    ):
+        digest = parse_text(text, "d_2025-10-09.md")
+        assert (digest.papers, digest.sections, digest.warnings, digest.name) == ([], [], [], "2025-10-09")
+    assert catch(parse_text, "<div id=notes></div>\n", "x.md") == "x.md is not a digest (no papers found)"
+
+
 def test_jsonl_is_detected_by_content():
     text = (CORPUS / (DW + "2026-05-21.jsonl")).read_text("utf-8")
     assert len(parse_text(text, "whatever.md").entries) == 385
@@ -367,6 +424,31 @@ def test_missing_arxiv_id_gets_a_stable_id_and_a_warning():
     assert [p.id for p in first.papers] == [p.id for p in second.papers]
     assert len({p.id for p in first.papers}) == 2 and first.papers[1].url is None
     assert len(first.warnings) == 1 and first.warnings[0].startswith("2 entries have no arXiv id")
+
+
+def test_links_without_a_scheme_and_broken_ids():
+    """``arxiv.org/abs/...`` without https is still an arXiv link; a record id that is a lone surrogate gets a made-up id."""
+    paper = parse_text("### [1] [A](arxiv.org/abs/2601.00001v3)\nAbstract: a\n", "x.md").papers[0]
+    assert (paper.id, paper.version, paper.url) == ("2601.00001", "v3", "arxiv.org/abs/2601.00001v3")
+    digest = parse_text('{"id": "\\ud800", "title": "T", "summary": "s"}\n', "x.jsonl")
+    assert digest.papers[0].id.startswith("noid-") and digest.papers[0].title == "T"
+    assert digest.warnings == [f"1 entry has no arXiv id (a made-up id is used): {digest.papers[0].id}"]
+
+
+def test_a_file_name_without_a_name_shows_as_digest():
+    entry = "### [1] [A](https://arxiv.org/abs/2601.00001)\nAbstract: a\n"
+    assert parse_text(entry, "").name == "digest"
+    assert catch(parse_text, "Just prose.\n", "") == "digest is not a digest (no papers found)"
+
+
+def test_sections_beyond_the_limit_are_named_in_the_warning_cut_to_40(monkeypatch):
+    monkeypatch.setattr(builder_module, "SECTION_LIMIT", 2)
+    long = "Section " + "x" * 50
+    text = "".join(f"# {name}\n\n### [{n}] [T{n}](https://arxiv.org/abs/2601.0000{n})\nAbstract: a\n\n"
+                   for n, name in enumerate(["cs.AI", "cs.CL", long, "cs.LG"], 1))
+    digest = parse_text(text, "x.md")
+    assert [(s.name, len(s.papers)) for s in digest.sections] == [("cs.AI", 1), ("cs.CL", 1), ("Other sections", 2)]
+    assert digest.warnings == [f"2 sections beyond the first 2 listed under 'Other sections': {long[:40]}…, cs.LG"]
 
 
 def test_empty_day_is_a_digest_with_no_papers():
@@ -458,6 +540,12 @@ def test_iter_parse_yields_snapshots_the_caller_may_keep():
     assert yielded[0].papers == whole.papers[:50] and yielded[0].papers[0] is yielded[-1].papers[0], "papers are shared"
 
 
+def test_iter_parse_yields_every_500_entries_by_default():
+    name = DW + "2026-06-02.md"
+    counts = [len(digest.entries) for digest in iter_parse((CORPUS / name).read_text("utf-8"), name)]
+    assert counts == [500, 532]
+
+
 def test_a_snapshot_keeps_the_first_occurrence_of_a_paper_filled_later():
     """A repeat fills the first paper in everything yielded after it, never in snapshots taken before."""
     head, entries = today_entries()
@@ -512,6 +600,16 @@ def test_never_blocks_on_a_fifo(tmp_path, function):
     assert "is not a regular file" in outcome[0]
 
 
+def test_text_with_up_to_5_percent_control_codes_is_no_binary(tmp_path):
+    """Control codes other than tab, newlines, form feed and ESC: 5% of the first bytes are tolerated, more are not."""
+    entry = b"### [1] [T](https://arxiv.org/abs/2601.00001)\nAbstract: a\x01\n"
+    padded = entry + b"y" * (200 - len(entry))  # 200 bytes, one control code so far
+    ratio = write(tmp_path / "ratio.md", padded.replace(b"y", b"\x02", 9))  # 10 in 200: 5%
+    assert load(ratio).papers[0].id == "2601.00001"
+    over = write(tmp_path / "over.md", padded.replace(b"y", b"\x02", 10))
+    assert catch(load, over) == "over.md is not a digest (binary file)"
+
+
 def test_preflight_checks_without_parsing(tmp_path):
     assert preflight(TODAY) == (TODAY, TODAY.stat().st_size)
     notes = write(tmp_path / "notes.md", b"not a digest, but text")
@@ -549,7 +647,7 @@ def test_load_open_failures(monkeypatch, error, message):
         raise error
 
     monkeypatch.setattr(os, "open", fail)
-    assert catch(load, TODAY).endswith(message)
+    assert catch(load, TODAY) == catch(preflight, TODAY) == f"{TODAY}: {message}"
 
 
 def test_a_failing_fstat_says_cannot_read(monkeypatch):
