@@ -79,11 +79,10 @@ class DigestReader(App[int]):
     def on_mount(self) -> None:
         self._previous_handlers = {signum: signal.signal(signum, self._on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
         self._show_new_notices()
-        # After the first frame: the panes exist for every update, and the first paint waits for nothing.
         if self.session.loading:
-            self.call_after_refresh(self._loader.start, self.path)
+            self._loader.start(self.path)  # at once: the first papers may make the first frame
         else:
-            self.call_after_refresh(self._digest_complete)
+            self.call_after_refresh(self._digest_complete)  # the first paint waits for nothing
         self.set_interval(2.0, self._pick_up_other_instances)
 
     def get_default_screen(self) -> Screen:
@@ -114,7 +113,8 @@ class DigestReader(App[int]):
             self.session.set_digest(update.digest)
         if update.done:
             self.session.loading = False
-        self.main.refresh_all()
+        if self.main.is_mounted:  # else the screen draws the session as it mounts
+            self.main.refresh_all()
         if update.done:
             self._digest_complete()
 
