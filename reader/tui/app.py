@@ -17,6 +17,7 @@ from typing import Callable, ClassVar, Iterable
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.message import Message
 from textual.screen import Screen
 
 from reader.core.config import Config, ConfigError, load_config
@@ -46,6 +47,31 @@ EXIT_GRACE = 3.0
 """Seconds a signalled app may take to end before the process ends it (see ``_on_signal``)."""
 
 
+class LoadProgress(Message):
+    """A background load read more of the digest, finished, or failed (posted from its thread)."""
+
+    def __init__(self, update: LoadUpdate) -> None:
+        super().__init__()
+        self.update = update
+
+
+class IndexBuilt(Message):
+    """The search index a worker built."""
+
+    def __init__(self, index: PaperIndex) -> None:
+        super().__init__()
+        self.index = index
+
+
+class InterestsMatched(Message):
+    """Which papers match the interests, from a worker."""
+
+    def __init__(self, interests: Interests, matched: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.interests = interests
+        self.matched = matched
+
+
 class DigestReader(App[int]):
     """Read a day of arXiv papers from the keyboard."""
 
@@ -72,7 +98,7 @@ class DigestReader(App[int]):
         loading = digest is None and path is not None
         self.session = ReadingSession(store, config, digest or Digest(name=clean(path.name) if path else "digest"), loading=loading)
         self.main = MainScreen(self.session, sample=sample, open_url=open_url or web_browser)
-        self._loader = Loader(self._deliver, first_batch=FIRST_BATCH)
+        self._loader = Loader(lambda update: self.post_message(LoadProgress(update)), first_batch=FIRST_BATCH)
         self._notices_shown = 0
         self._previous_handlers: dict[int, object] = {}
 
@@ -95,16 +121,11 @@ class DigestReader(App[int]):
             signal.signal(signum, handler)
 
     # -- background jobs ------------------------------------------------------------
+    # Threads report with messages: posting never waits, so a thread can never hold up the
+    # app's shutdown (call_from_thread would wait for a loop that is closing).
 
-    def _deliver(self, update: LoadUpdate) -> None:
-        """From the loader's thread: hand the update to the UI thread."""
-        try:
-            self.call_from_thread(self._load_update, update)
-        except RuntimeError:  # the app ended while the load ran: nobody is left to show it
-            self._loader.cancel()
-
-    def _load_update(self, update: LoadUpdate) -> None:
-        """A background load read more of the digest, finished, or failed."""
+    def on_load_progress(self, message: LoadProgress) -> None:
+        update = message.update
         if update.load_id != self._loader.current:
             return  # a load nobody wants any more
         if update.error is not None:
@@ -131,17 +152,19 @@ class DigestReader(App[int]):
         papers, interests = self.session.digest.papers, self.session.interests
         if interests:
             matched = {paper.id: interests.matches(paper) for paper in papers}
-            self.call_from_thread(self._interests_ready, interests, matched)
+            self.post_message(InterestsMatched(interests, matched))
 
-    def _interests_ready(self, interests: Interests, matched: dict[str, list[str]]) -> None:
-        if self.session.cache_interests(interests, matched):
+    def on_interests_matched(self, message: InterestsMatched) -> None:
+        if self.session.cache_interests(message.interests, message.matched):
             self.main.refresh_all()
 
     @work(thread=True, exclusive=True, group="index")
     def _build_index(self) -> None:
         """Index the digest for search once the list is shown, so the first `/` answers at once."""
-        index = PaperIndex.build(self.session.digest.papers)
-        self.call_from_thread(self.main.index_ready, index)
+        self.post_message(IndexBuilt(PaperIndex.build(self.session.digest.papers)))
+
+    def on_index_built(self, message: IndexBuilt) -> None:
+        self.main.index_ready(message.index)
 
     def _announce_warnings(self) -> None:
         """Show parser warnings once, as one notification rather than a wall of text."""

@@ -56,11 +56,10 @@ class LinkActions:
     @work(thread=True, group="browser")
     def _open_in_browser(self, url: str) -> None:
         """Browsers can take seconds to start: never on the UI thread."""
-        if self.open_url(url):
-            self.app.call_from_thread(self.notify, f"Opened {url}", markup=False)
+        if self.open_url(url):  # App.notify is thread-safe and never waits
+            self.app.notify(f"Opened {url}", markup=False)
         else:
-            message = f"No graphical web browser to open {url} (y copies the link)."
-            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
+            self.app.notify(f"No graphical web browser to open {url} (y copies the link).", severity="warning", markup=False)
 
     def action_copy_link(self) -> None:
         if url := self._link(pdf=False):
