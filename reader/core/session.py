@@ -238,7 +238,8 @@ class ReadingSession:
             if self.index is None:
                 return []  # the index is being built: the list says so, then shows the result
             index, source = self.index.index, self.index.papers
-            among = [self.index.positions[paper.id] for paper in papers]
+            # All, unfiltered, is the index's own list: no need to look up 10,000 positions per keystroke.
+            among = None if papers is source else [self.index.positions[paper.id] for paper in papers]
         found = index.filter(self.query, is_read=self.is_read, is_starred=self.store.is_starred, among=among)
         return [source[position] for position in found]
 
