@@ -555,3 +555,24 @@ def test_write_replaces_lone_surrogates(tmp_path):
     target = tmp_path / "starred.md"
     write("a\ud800b", target)
     assert target.read_bytes() == b"a?b"
+
+
+BLOG = Paper(id="noid-77aa", title="A Blog Post", url="https://example.org/post", category="cs.LG")
+NOWHERE = Paper(id="noid-88bb", title="Nowhere", url="javascript:alert(1)")
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_a_paper_without_an_arxiv_id_keeps_its_own_link_and_no_made_up_id(fmt):
+    """The parser's noid-… key is no arXiv id: no eprint, no arxiv.org link made of it (issue 11)."""
+    text = render([Star(BLOG, "2026-11-28T09:15:00Z"), Star(NOWHERE, "2026-11-29T09:15:00Z")], fmt)
+    assert "https://example.org/post" in text
+    assert "arxiv.org/abs/noid" not in text
+    if fmt != "json":  # json keeps every field of the paper as it is, the parser's key included
+        assert "noid-" not in text
+
+
+def test_bibtex_of_a_paper_without_an_arxiv_id_has_no_eprint():
+    entry = next(iter(bib_entries(render([Star(BLOG, "2026-11-28T09:15:00Z")], "bibtex")).values()))
+    assert entry["url"] == "https://example.org/post"
+    assert not {"eprint", "archiveprefix", "primaryclass"} & {key.lower() for key in entry}
+    assert "- Nowhere" in render([Star(NOWHERE, "2026-11-29T09:15:00Z")], "markdown").splitlines()

@@ -74,10 +74,21 @@ _URL_SAFE = "/:?=&%#~.-_+!,;@*'"
 
 
 def _url(star: Star) -> str:
-    """The paper's http(s) URL, else its arXiv abstract page, percent-encoded for every format."""
+    """The paper's http(s) URL, else its arXiv abstract page, percent-encoded for every format;
+    "" for a paper with neither (no arXiv id: the parser's ``noid-…`` key is no address)."""
     paper = star.paper
-    url = paper.url if is_safe_url(paper.url) else f"https://arxiv.org/abs/{paper.id}"
+    if is_safe_url(paper.url):
+        url = paper.url
+    elif paper.has_arxiv_id:
+        url = f"https://arxiv.org/abs/{paper.id}"
+    else:
+        return ""
     return quote(_one_line(url), safe=_URL_SAFE)
+
+
+def _arxiv_id(star: Star) -> str:
+    """The arXiv id to cite, or "" for a paper without one (never the made-up ``noid-…`` key)."""
+    return star.paper.id if star.paper.has_arxiv_id else ""
 
 
 _NEW_ID = re.compile(r"(?:arXiv:)?(\d{2})\d{2}\.\d{4,5}(?:v\d+)?", re.IGNORECASE)
@@ -228,14 +239,14 @@ def _bibtex(stars: list[Star]) -> str:
     keys = _keys(stars)
     entries = []
     for star in stars:
-        paper = star.paper
+        paper, eprint = star.paper, _arxiv_id(star)
         fields = {
             "author": " and ".join(map(_bib_name, _authors(star))),
             "title": f"{{{_tex(paper.title)}}}",  # inner braces keep capitals (ICONIC, MDM)
             "year": _year(paper.id) or "",
-            "eprint": _tex(paper.id),
-            "archivePrefix": "arXiv",
-            "primaryClass": _tex(paper.category),
+            "eprint": _tex(eprint),
+            "archivePrefix": "arXiv" if eprint else "",
+            "primaryClass": _tex(paper.category) if eprint else "",
             "url": _url(star),
         }
         lines = [f"  {name} = {{{value}}}" for name, value in fields.items() if value]
@@ -265,7 +276,7 @@ def _ris(stars: list[Star]) -> str:
             ("AB", _one_line(paper.abstract)),
             ("N1", _one_line(paper.tldr)),
             ("KW", _one_line(paper.category)),
-            ("ID", _one_line(paper.id)),
+            ("ID", _one_line(_arxiv_id(star))),
         ]
         lines = [f"{tag}  - {value}" for tag, value in tags if value]
         records.append("\n".join(lines) + "\nER  - \n")
@@ -291,7 +302,8 @@ def _markdown(stars: list[Star]) -> str:
     for category, members in groups.items():
         lines = [f"## {_md(category)}", ""]
         for star in members:
-            lines.append(f"- [{_md(star.paper.title)}]({_url(star)})")
+            url = _url(star)
+            lines.append(f"- [{_md(star.paper.title)}]({url})" if url else f"- {_md(star.paper.title)}")
             if authors := _authors(star):
                 lines.append(f"  *{_md(', '.join(authors))}*")
             if tldr := _md(star.paper.tldr):
@@ -320,7 +332,7 @@ def _csv(stars: list[Star]) -> str:
     writer.writerow(CSV_COLUMNS)
     for star in stars:
         paper = star.paper
-        row = (paper.id, paper.title, "; ".join(_authors(star)), paper.category, _url(star),
+        row = (_arxiv_id(star), paper.title, "; ".join(_authors(star)), paper.category, _url(star),
                star.starred_at[:10], paper.tldr)
         writer.writerow(map(_cell, row))
     return out.getvalue()
