@@ -1,12 +1,15 @@
 """Search: the query language, filtering with folding, highlight spans in the original text, interests."""
 
 import json
+import re
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.core import search as search_module
 from reader.core.model import Paper
 from reader.core.search import (
     Interests,
@@ -413,3 +416,62 @@ def test_answers_hold_after_more_words_than_the_index_remembers():
 
 def test_the_query_keeps_its_text():
     assert parse_query("-cat:cs.LG  graph").text == "-cat:cs.LG  graph"
+
+
+def _matches_one_term_at_a_time(keywords: list[str], authors: list[str], paper: Paper) -> list[str]:
+    """The rule of Interests.matches, spelled out one keyword and one author at a time."""
+    content = fold("\x00".join(search_module._content(paper)))
+    found = [word for word in dict.fromkeys(keywords) if fold(word) and search_module._keyword_pattern(word).search(content)]
+    names = [search_module._name_words(author) for author in paper.authors]
+    wanted = [(name, search_module._name_words(name)) for name in dict.fromkeys(authors)]
+    return found + [name for name, words in wanted if words and any(words <= have for have in names)]
+
+
+_WORD = st.text(alphabet="abgrsLM é扩散-", min_size=1, max_size=7)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    keywords=st.lists(_WORD, max_size=12),
+    authors=st.lists(st.text(alphabet="ab lé", min_size=1, max_size=6), max_size=4),
+    title=st.text(alphabet="abgrsLM é扩散-\n", max_size=40),
+    abstract=st.text(alphabet="abgrsLM é扩散-\n", max_size=40),
+    names=st.lists(st.text(alphabet="ab lé", max_size=6), max_size=3),
+)
+def test_one_automaton_finds_what_one_term_at_a_time_finds(keywords, authors, title, abstract, names):
+    paper = Paper(id="1", title=title, abstract=abstract, authors=tuple(names))
+    assert Interests(keywords, authors).matches(paper) == _matches_one_term_at_a_time(keywords, authors, paper)
+
+
+def test_overlapping_keywords_that_share_a_start_all_match():
+    paper = Paper(id="1", title="graph neural networks for diffusion-based graphs")
+    keywords = ["graph", "graph neural", "graph neural networks", "neural", "diffusion-based", "diff", "OOD"]
+    assert Interests(keywords, []).matches(paper) == ["graph", "graph neural", "graph neural networks", "neural", "diffusion-based"]
+
+
+def _pattern_calls(action) -> int:
+    """How many times ``action`` calls a method of a compiled regex (search, findall, …)."""
+    calls = 0
+
+    def profile(frame, event, arg):
+        nonlocal calls
+        if event == "c_call" and isinstance(getattr(arg, "__self__", None), re.Pattern):
+            calls += 1
+
+    sys.setprofile(profile)
+    try:
+        action()
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_matching_scans_a_paper_a_fixed_number_of_times_however_many_interests():
+    """4,000 interests on a big digest stalled for seconds with one search per keyword (issue 11):
+    a paper is scanned by one compiled automaton, not once per configured term."""
+    paper = Paper(id="1", title="Diffusion for OOD detection", authors=("Wei Li",), abstract="We study RL.")
+    few = Interests(["diffusion", "RL"], ["Wei Li"])
+    many = Interests([f"topic{n} words" for n in range(2000)] + [f"t{n}" for n in range(999)] + ["diffusion", "RL"],
+                     [f"Author{n} Name" for n in range(1000)] + ["Wei Li"])
+    assert many.matches(paper) == ["diffusion", "RL", "Wei Li"]
+    assert _pattern_calls(lambda: many.matches(paper)) == _pattern_calls(lambda: few.matches(paper)) <= 4

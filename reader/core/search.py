@@ -338,18 +338,74 @@ def term_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
 
 
 _NAME_WORDS = re.compile(r"\w+")
+_TOKEN = re.compile(r"[a-z0-9]+")
+"""A maximal run of ASCII letters and digits in folded text: what a short keyword must equal
+(or equal with an ``s`` added) to match as a whole word (see :func:`_keyword_pattern`)."""
 
 
 def _name_words(name: str) -> frozenset[str]:
     return frozenset(_NAME_WORDS.findall(fold(name)))
 
 
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex for a set of literal strings, shared prefixes factored out (a trie as nested
+    groups), so the regex engine walks it character by character instead of trying every word
+    in turn. At a position it matches the longest of the words that start there."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    # Built bottom-up with an explicit stack: a long keyword must not exhaust Python's recursion.
+    done: dict[int, str] = {}
+    stack = [(trie, False)]
+    while stack:
+        node, visited = stack.pop()
+        children = [(char, child) for char, child in sorted(node.items()) if char]
+        if not visited:
+            stack.append((node, True))
+            stack.extend((child, False) for _, child in children)
+            continue
+        branches = [re.escape(char) + done.pop(id(child)) for char, child in children]
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})" if branches else ""
+        done[id(node)] = f"(?:{body})?" if "" in node and body else body  # greedy: the longer word first
+    return done[id(trie)]
+
+
 class Interests:
-    """The reader's standing interests, to mark papers and count them per section."""
+    """The reader's standing interests, to mark papers and count them per section.
+
+    However many there are, a paper's text is scanned a fixed number of times: short keywords
+    are looked up by the words of the text, longer ones found by one compiled regex (a trie of
+    them all), and authors looked up by a word of their name.
+    """
 
     def __init__(self, keywords: list[str], authors: list[str]) -> None:
-        self._keywords = [(word, _keyword_pattern(word)) for word in keywords if fold(word)]
-        self._authors = [(name, words) for name in authors if (words := _name_words(name))]
+        self._order = {word: position for position, word in enumerate(dict.fromkeys(keywords))}
+        self._by_token: dict[str, list[str]] = {}
+        """A whole word of folded text -> the short keywords it matches (``llm`` and ``llms`` -> LLM)."""
+        self._by_text: dict[str, list[str]] = {}
+        """The folded text of a longer keyword -> the keywords that fold to it."""
+        for word in keywords:
+            folded = fold(word)
+            if _WORDISH.fullmatch(folded):
+                for token in (folded, folded + "s"):
+                    self._by_token.setdefault(token, []).append(word)
+            elif folded:
+                self._by_text.setdefault(folded, []).append(word)
+        self._pattern = re.compile(f"(?=({_trie_pattern(self._by_text)}))") if self._by_text else None
+        # The regex gives the longest keyword at each position; the shorter ones that start
+        # there too are its prefixes, so each keyword lists its prefixes that are keywords.
+        self._prefixes = {
+            text: [text[:end] for end in range(1, len(text)) if text[:end] in self._by_text] for text in self._by_text
+        }
+        self._authors: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        """One word of each configured name (its longest) -> (name, all its words)."""
+        for name in authors:
+            if words := _name_words(name):
+                self._authors.setdefault(max(sorted(words), key=len), []).append((name, words))
+        self._author_order = {name: position for position, name in enumerate(dict.fromkeys(authors))}
 
     def matches(self, paper: Paper) -> list[str]:
         """The keywords, then authors, that the paper matches, as configured.
@@ -359,11 +415,21 @@ class Interests:
         word of one author's name, accents and case aside: ``Hinton`` and ``Geoffrey
         Hinton`` both find "Geoffrey E. Hinton", ``Li`` finds "Wei Li" but not "Lina".
         """
-        found = []
-        if self._keywords:
+        found: set[str] = set()
+        if self._by_token or self._pattern is not None:
             content = fold(_FIELD_BREAK.join(_content(paper)))
-            found = [word for word, pattern in self._keywords if pattern.search(content)]
+            if self._by_token:
+                for token in set(_TOKEN.findall(content)) & self._by_token.keys():
+                    found.update(self._by_token[token])
+            if self._pattern is not None:
+                texts = set(self._pattern.findall(content))
+                for text in list(texts):
+                    texts.update(self._prefixes[text])
+                for text in texts:
+                    found.update(self._by_text[text])
+        names: set[str] = set()
         if self._authors:
-            names = [_name_words(author) for author in paper.authors]
-            found += [name for name, words in self._authors if any(words <= have for have in names)]
-        return found
+            for have in map(_name_words, paper.authors):
+                for word in have & self._authors.keys():
+                    names.update(name for name, words in self._authors[word] if words <= have)
+        return sorted(found, key=self._order.__getitem__) + sorted(names, key=self._author_order.__getitem__)
