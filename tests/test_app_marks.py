@@ -172,3 +172,29 @@ def test_corpus_weekend_repeats(tmp_path):
     digest = load(CORPUS / "dw-dengwei__daily-arXiv-ai-enhanced__2025-03-18.md")
     assert len({paper.id for paper in digest.papers}) == len(digest.papers)
     assert len(digest.entries) > len(digest.papers)
+
+
+async def test_an_unread_from_another_instance_stands_against_this_ones_timer(tmp_path):
+    """Issue 11: B marks X unread while A shows X with its auto-read timer running; A picks up
+    B's marks, and neither A's timer nor leaving X with j marks it read again."""
+    from time import monotonic
+
+    app = make_app(tmp_path, config=Config(mark_read="auto", mark_read_delay=2.0))
+    x = "2601.10802"
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        deadline = app.session.auto_read.deadline
+        assert deadline is not None and app.main.paper_list.current.id == x
+        other = MarkStore.open(tmp_path / "state.toml", save_delay=None)
+        for read in (True, False):  # B reads X, then marks it unread on purpose
+            other.set_read(x, read)
+            other.flush()
+            app._pick_up_other_instances()
+            assert app.store.is_read(x) == read
+        while monotonic() < deadline + 0.3:  # past the moment A's timer was set for
+            await pilot.pause(0.1)
+        await pilot.press("j")
+        await pilot.pause()
+        assert not app.store.is_read(x) and not app.session.is_read(x)
+    app.store.close()
+    assert not MarkStore.open(tmp_path / "state.toml", save_delay=None).is_read(x)

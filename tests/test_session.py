@@ -127,8 +127,9 @@ def test_only_papers_shown_for_the_whole_delay_are_ever_marked(steps):
         left = rule.show(paper_id, now, already_read=False)
         if left is not None:
             assert left == current and now - shown_since[left] >= 1.0 - 0.001
+        if paper_id is None or paper_id != current:  # the paper on show shown again is the same showing
+            shown_since[paper_id] = now
         current = paper_id
-        shown_since[paper_id] = now
 
 
 # -- the session --------------------------------------------------------------------------
@@ -478,3 +479,76 @@ def test_empty_messages_say_which_key_brings_papers_back(store, setup, message):
     assert session.empty_message() == message
     session.loading = True
     assert session.empty_message() == "Loading…"
+
+
+# -- marks from another instance against this one's auto-read (issue 11) -------------------
+
+
+def test_the_paper_on_show_shown_again_keeps_its_showing():
+    """A redraw (a load that grew, marks from elsewhere) shows the same paper again: its
+    timer neither restarts nor comes back after it fired."""
+    rule = AutoRead(delay=1.0)
+    rule.show("x", 0.0, already_read=False)
+    assert rule.show("x", 0.8, already_read=False) is None and rule.deadline == 1.0, "not restarted"
+    assert rule.due(1.0) == "x"
+    assert rule.show("x", 2.0, already_read=False) is None and rule.deadline is None, "not re-armed"
+    assert rule.show("y", 5.0, already_read=False) is None, "x is not marked again by leaving it"
+
+
+def two_sessions(tmp_path: Path, today: Digest) -> tuple[ReadingSession, MarkStore]:
+    """A session of instance A (auto-read, 1 s) and the store of instance B, on one state file."""
+    mine = MarkStore.open(tmp_path / "state.toml", save_delay=None)
+    other = MarkStore.open(tmp_path / "state.toml", save_delay=None)
+    return ReadingSession(mine, Config(mark_read="auto", mark_read_delay=1.0), today), other
+
+
+def pick_up(session: ReadingSession) -> None:
+    session.store.flush()
+    session.store.refresh()
+    session.sync_read()
+
+
+def test_an_unread_from_another_instance_is_not_undone_by_leaving(tmp_path, today):
+    session, other = two_sessions(tmp_path, today)
+    x = today.papers[0]
+    session.show(x, 0.0)
+    assert session.read_if_due(1.0) == x.id
+    pick_up(session)
+    other.refresh()
+    other.set_read(x.id, False)
+    other.flush()
+    pick_up(session)
+    assert not session.is_read(x.id)
+    session.show(x, 3.0)  # a redraw of the paper still on show
+    assert session.show(today.papers[1], 9.0) is None
+    pick_up(session)
+    assert not session.is_read(x.id)
+    assert not MarkStore.open(tmp_path / "state.toml", save_delay=None).is_read(x.id)
+
+
+def test_a_mark_that_arrived_from_the_file_is_not_overridden_by_a_stale_timer(tmp_path, today):
+    session, other = two_sessions(tmp_path, today)
+    x = today.papers[0]
+    session.show(x, 0.0)  # unread: its timer is due at 1.0
+    other.set_read(x.id, True)
+    other.flush()
+    pick_up(session)
+    other.set_read(x.id, False)  # B changed its mind: unread, on purpose
+    other.flush()
+    pick_up(session)
+    assert not session.is_read(x.id)
+    assert session.read_if_due(1.0) is None, "the timer armed before B's marks is stale"
+    assert session.show(today.papers[1], 5.0) is None
+    pick_up(session)
+    assert not MarkStore.open(tmp_path / "state.toml", save_delay=None).is_read(x.id)
+
+
+def test_auto_read_records_nothing_for_a_paper_already_read(tmp_path, today):
+    """A no-op read mark would still be saved as this instance's intent, over the file."""
+    store = MarkStore.open(tmp_path / "state.toml", save_delay=None)
+    session = ReadingSession(store, Config(mark_read="auto", mark_read_delay=1.0), today)
+    x = today.papers[0]
+    session.show(x, 0.0)
+    session.mark_read([x.id], True)
+    store._pending.read.clear()
+    assert session.read_if_due(1.0) is None and not store._pending.read

@@ -3,7 +3,10 @@
 A paper shown for ``delay`` seconds becomes read: the UI sets a timer for
 :attr:`AutoRead.deadline` and calls :meth:`AutoRead.due` when it fires. A paper left after
 the delay, before a busy UI ran its timer, is marked as it is left. A paper the user
-marked by hand (``r``) is never marked again by leaving it.
+marked by hand (``r``), a paper whose timer fired, and a paper that was read when it was shown
+are never marked again by leaving it, however often the UI shows it again while it stays on
+show (a redraw, a load that grew, marks from another instance): only showing another paper
+starts a new showing.
 """
 
 from __future__ import annotations
@@ -29,13 +32,23 @@ class AutoRead:
             self._pending = False
 
     @property
+    def paper_id(self) -> str | None:
+        """The paper on show."""
+        return self._paper_id
+
+    @property
     def deadline(self) -> float | None:
         """When the paper on show becomes read, or None if it will not."""
         return self._since + self.delay if self._pending else None
 
     def show(self, paper_id: str | None, now: float, *, already_read: bool) -> str | None:
         """``paper_id`` is now on show (None: nothing is). Returns the id of the paper left
-        behind if it was shown long enough to count as read, for the caller to mark."""
+        behind if it was shown long enough to count as read, for the caller to mark.
+
+        The paper already on show shown again is the same showing: its clock and its done
+        state stay (a redraw must not re-arm a timer that fired, or restart one that runs)."""
+        if paper_id is not None and paper_id == self._paper_id:
+            return None
         left = self._paper_id if self._pending and self.enabled and now - self._since >= self.delay - TIMER_SLACK else None
         self._paper_id, self._since = paper_id, now
         self._pending = paper_id is not None and self.enabled and not already_read

@@ -125,10 +125,18 @@ class ReadingSession:
         return [star.paper for star in self.store.stars()]
 
     def sync_read(self) -> None:
-        """Ask the store about every paper at hand (after a load, or another instance's save)."""
+        """Ask the store about every paper at hand (after a load, or another instance's save).
+
+        A mark of the paper on show that changed meanwhile came from elsewhere (another
+        instance, a synced file): it stands, so this instance's pending timer is dropped.
+        """
+        on_show = self.auto_read.paper_id
+        was_read = on_show in self._read
         ids = [paper.id for paper in self.digest.papers] + [paper.id for paper in self.starred_papers()]
         self._read = {paper_id for paper_id in ids if self.store.is_read(paper_id)}
         self._counts = None
+        if on_show is not None and (on_show in self._read) != was_read:
+            self.auto_read.forget()
 
     def is_read(self, paper_id: str) -> bool:
         return paper_id in self._read
@@ -178,12 +186,19 @@ class ReadingSession:
         """``paper`` is now in the detail pane. Returns the id of a paper that became read
         by leaving it (shown long enough, before the UI's timer ran)."""
         left = self.auto_read.show(paper.id if paper else None, now, already_read=bool(paper and self.is_read(paper.id)))
-        return left if left is not None and self.mark_read([left], True) else None
+        return self._auto_mark(left)
 
     def read_if_due(self, now: float) -> str | None:
         """The UI's timer fired: mark the paper on show read if its time has come."""
-        due = self.auto_read.due(now)
-        return due if due is not None and self.mark_read([due], True) else None
+        return self._auto_mark(self.auto_read.due(now))
+
+    def _auto_mark(self, paper_id: str | None) -> str | None:
+        """Mark a paper read by the auto rule, only if it is unread: a read mark records the
+        intent "read" even where it changes nothing, and that must not be saved over an
+        unread that another instance decided meanwhile."""
+        if paper_id is None or self.is_read(paper_id):
+            return None
+        return paper_id if self.mark_read([paper_id], True) else None
 
     # -- what is shown ---------------------------------------------------------
 
