@@ -363,7 +363,7 @@ def measure_launches(targets: list[Target], rounds: int, rss_rounds: dict[str, i
                     target.errors.append(str(error))
             log(f"  first paint round {round_}/{rounds} done")
         for target in targets:
-            for _ in range(rss_rounds.get(target.label, 1)):
+            for _ in range(rss_rounds.get(target.label, 0)):
                 try:
                     _, rss, loaded = tmux.launch(target, measure_rss=True)
                     target.rss.append(rss)
@@ -637,10 +637,20 @@ def verdict(ok: bool | None) -> str:
     return "" if ok is None else ("PASS" if ok else "FAIL")
 
 
+def paint_only(log) -> int:
+    """First paint of today.md and of the floor, for a quick look at one change."""
+    minimal, today = Target("minimal app", None), make_target("today.md (128)", TODAY)
+    measure_launches([minimal, today], 11, {}, log)
+    floor, value = med(minimal.paint), med(today.paint)
+    print(f"first paint: floor {fmt_s(floor)}, today.md {fmt_s(value)}, ratio {ratio(value, floor)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and no 50k size (under a minute)")
     parser.add_argument("--no-bytecode-cache", action="store_true", help="keep the caller's PYTHONDONTWRITEBYTECODE: every start compiles reader/ from source")
+    parser.add_argument("--paint-only", action="store_true", help="only first paint of today.md against the floor, 11 interleaved rounds (about 20 s)")
     parser.add_argument("--keys-worker", nargs=3, metavar=("KIND", "PATH", "PRESSES"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.keys_worker:
@@ -656,6 +666,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def log(message: str) -> None:
         print(f"[{time.perf_counter() - began:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+    if args.paint_only:
+        return paint_only(log)
 
     sizes = (1_000, 10_000) if quick else (1_000, 10_000, 50_000)
     log("generating digests (cached in benchmarks/generated/)")

@@ -180,6 +180,26 @@ async def test_mouse_click_picks_a_paper(tmp_path):
         assert app.main.detail.paper is app.main.paper_list.current
 
 
+async def test_mouse_click_on_a_section_shows_its_papers_and_focuses_them(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.click(SectionList, offset=(3, 3))  # rows: border, All, cs.CV, cs.CL
+        assert app.session.scope == "cs.CL"
+        assert app.main.sections.current_key == "cs.CL"
+        assert len(app.main.paper_list.papers) == 38
+        assert isinstance(app.focused, PaperList)
+
+
+async def test_enter_in_the_sidebar_moves_to_the_section_papers(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("shift+tab", "j", "enter")
+        assert app.session.scope == "cs.CV"
+        assert isinstance(app.focused, PaperList)
+        await pilot.press("enter")
+        assert isinstance(app.focused, PaperDetail)
+
+
 async def test_empty_day_opens_and_says_so(tmp_path):
     app = make_app(tmp_path, CORPUS / "dw-dengwei__daily-arXiv-ai-enhanced__2025-10-09.md")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -138,6 +139,26 @@ async def test_no_path_opens_the_bundled_sample_and_says_so(tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert "bundled sample" in screen_text(app)
+
+
+def test_a_start_that_fails_leaves_the_garbage_collector_on(tmp_path, capsys):
+    """The TUI start switches the collector off until the first frame; an error must not keep it off."""
+    assert gc.isenabled()
+    with pytest.raises(SystemExit) as stopped:
+        main([str(tmp_path / "missing.md"), "--state", str(tmp_path / "s.toml")])
+    assert stopped.value.code == 2
+    assert gc.isenabled()
+
+
+async def test_the_first_frame_switches_the_garbage_collector_back_on(tmp_path):
+    gc.disable()  # as `digest-reader` does before the start
+    try:
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_python_dash_m_reader_version(tmp_path):

@@ -455,8 +455,8 @@ async def test_escapes_in_a_starred_snapshot_never_reach_the_screen(tmp_path):
     async with app.run_test(size=(200, 40)) as pilot:
         await pilot.pause()
         assert app.store.stars(), "the state file was read"
-        app.main.sections.highlighted = len(app.main.sections.entries) - 1
-        await pilot.pause()
+        app.main.sections.focus()
+        await pilot.press("G")
         assert app.session.scope == STARRED
         assert "Old" in screen_text(app)
         assert_screen_safe(app)

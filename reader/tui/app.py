@@ -10,7 +10,6 @@ import gc
 import os
 import signal
 import threading
-from importlib.resources import files
 from pathlib import Path
 from typing import Callable, ClassVar, Iterable
 
@@ -34,11 +33,11 @@ from reader.tui.screens.main import MainScreen
 
 def _stylesheet() -> str:
     """reader.tcss from the installed package (the wheel maps styles/ to reader/styles/),
-    or from styles/ beside the package when it runs from a source checkout."""
-    try:
-        return str(files("reader.styles").joinpath("reader.tcss"))
-    except ModuleNotFoundError:
-        return str(Path(__file__).resolve().parent.parent.parent / "styles" / "reader.tcss")
+    or from styles/ beside the package when it runs from a source checkout. A path, not
+    importlib.resources: that import costs every start a few ms."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "styles" / "reader.tcss"
+    return str(installed if installed.exists() else package.parent / "styles" / "reader.tcss")
 
 
 FIRST_BATCH = 60
@@ -105,11 +104,18 @@ class DigestReader(App[int]):
     def on_mount(self) -> None:
         self._previous_handlers = {signum: signal.signal(signum, self._on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
         self._show_new_notices()
+        self.call_after_refresh(self._first_frame_shown)
         if self.session.loading:
             self._loader.start(self.path)  # at once: the first papers may make the first frame
         else:
             self.call_after_refresh(self._digest_complete)  # the first paint waits for nothing
         self.set_interval(2.0, self._pick_up_other_instances)
+
+    def _first_frame_shown(self) -> None:
+        """The start is over: what exists now lives as long as the app, so the collector skips
+        it from now on, and collects again (``digest-reader`` switches it off for the start)."""
+        gc.freeze()
+        gc.enable()
 
     def get_default_screen(self) -> Screen:
         return self.main

@@ -16,7 +16,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Footer, Input
 
 from reader.core.library import STARRED
 from reader.core.model import Paper
@@ -141,12 +141,10 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
     def _paper_chosen(self) -> None:
         self.action_read_here()
 
-    @on(OptionList.OptionHighlighted, "#sections")
-    def _section_highlighted(self) -> None:
-        self._switch_scope(self.sections.current_key)
-
-    @on(OptionList.OptionSelected, "#sections")
-    def _section_selected(self) -> None:
+    @on(SectionList.Chosen)
+    def _section_chosen(self, message: SectionList.Chosen) -> None:
+        """A click on a section: show its papers and go to them."""
+        self._select_section(message.index)
         self.paper_list.focus()
 
     def _switch_scope(self, key: str | None, keep: str | None = None) -> None:
@@ -156,10 +154,8 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
     def _select_section(self, index: int, keep: str | None = None) -> None:
         """Highlight sidebar line ``index`` (clamped) and show its papers in the same frame,
         from the top or on paper id ``keep``."""
-        count = len(self.sections.entries)
-        if count:
-            with self.sections.prevent(OptionList.OptionHighlighted):
-                self.sections.highlighted = max(0, min(count - 1, index))
+        if self.sections.entries:
+            self.sections.highlight(index)
             self._switch_scope(self.sections.current_key, keep)
 
     # -- navigation ---------------------------------------------------------------
@@ -190,8 +186,9 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
             self._follow_cursor()
 
     def action_read_here(self) -> None:
-        """Enter on a paper: move into its detail pane, where space pages and j/k scroll."""
-        self.detail.focus()
+        """Enter on a paper: move into its detail pane, where space pages and j/k scroll;
+        enter on a section: move to its papers."""
+        (self.paper_list if self.focused is self.sections else self.detail).focus()
 
     def action_focus_pane(self, direction: int) -> None:
         panes = [self.sections, self.paper_list, self.detail]
@@ -199,7 +196,7 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
         panes[(index + direction) % len(panes)].focus()
 
     def action_section(self, delta: int) -> None:
-        self._select_section((self.sections.highlighted or 0) + delta)
+        self._select_section(self.sections.highlighted + delta)
 
     def action_page(self, direction: int) -> None:
         self.detail.page(direction)

@@ -79,6 +79,7 @@ class PaperDetail(LineView):
         """Show ``paper`` (or an empty pane) as ``options`` say."""
         self.paper = paper
         self._blocks = self._compose_blocks(paper, options) if paper else []
+        self._lines = []
         self._wrapped_width = -1
         self._rewrap()
         if not keep_scroll:
@@ -138,11 +139,13 @@ class PaperDetail(LineView):
         return blocks
 
     def _rewrap(self) -> None:
+        """Wrap the blocks to the pane's width, once per width; not before the first layout
+        (at width 0 every character would become a line)."""
         width = self.scrollable_content_region.width
-        if width == self._wrapped_width:
+        if width == self._wrapped_width or width <= 0:
             return
         self._wrapped_width = width
-        self._lines = [line for block in self._blocks for line in wrap(block, max(width, 1))]
+        self._lines = [line for block in self._blocks for line in wrap(block, width)]
         self.set_line_count(len(self._lines))
 
     def render_line(self, y: int) -> Strip:
