@@ -509,12 +509,12 @@ async def key_runs(app, pilot, clock: FrameClock, presses: int, results: dict) -
     times = []
     sections = app.main.sections
     for _ in range(presses):
-        if (sections.highlighted or 0) >= len(sections.entries) - 2:  # the last real section
-            sections.highlighted = 0
+        if sections.highlighted >= len(sections.entries) - 2:  # the last real section
+            app.main.action_section(-len(sections.entries))  # back to the first line
             await clock.settle()
         times.append(await clock.press(pilot, "l"))
     results["l"] = times
-    sections.highlighted = 0
+    app.main.action_section(-len(sections.entries))
     paper_list.focus()
     await clock.settle()
 

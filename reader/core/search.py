@@ -246,12 +246,16 @@ class SearchIndex:
     ) -> list[int]:
         """Positions of the papers matching ``query``, in order (of ``among`` when given)."""
         found = list(range(len(self._ids)) if among is None else among)
+        everything = among is None  # found is every position, in order
         states = {"read": is_read, "starred": is_starred}
         for term in sorted(query.terms, key=_cost):
             value, keep = term.value, not term.negated
             if term.field == "text":
                 hits = self._papers_containing(value, found)
-                found = [i for i in found if (i in hits) == keep]
+                if keep and everything:  # the hits are the answer: no need to test every paper
+                    found = sorted(hits)
+                else:
+                    found = [i for i in found if (i in hits) == keep]
             elif term.field == "author":
                 authors = self._authors
                 found = [i for i in found if (value in authors[i]) == keep]
@@ -261,6 +265,7 @@ class SearchIndex:
             else:
                 texts = self._folded_ids if term.field == "id" else self._categories
                 found = [i for i in found if texts[i].startswith(value) == keep]
+            everything = False
         return found
 
 
@@ -272,11 +277,13 @@ def _split_by_width(fields: list[str]) -> tuple[str, str]:
     return narrow, _FIELD_BREAK.join(field for field in fields if not field.isascii())
 
 
-def _folded_with_origins(text: str) -> tuple[str, list[int]]:
+@functools.lru_cache(maxsize=512)
+def _folded_with_origins(text: str) -> tuple[str, tuple[int, ...]]:
     """``fold(text)`` built character by character, with the original index of each character.
 
     Folding can change lengths (``ß`` is ``ss``, ``é`` may be ``e`` plus a mark that is
     dropped, ``ﬁ`` is ``fi``), so spans found in folded text are mapped back through this.
+    Remembered for the texts on screen: each keystroke of a search marks them again.
     """
     folded: list[str] = []
     origins: list[int] = []
@@ -288,7 +295,7 @@ def _folded_with_origins(text: str) -> tuple[str, list[int]]:
                 piece = " "
             folded.append(piece)
             origins.append(index)
-    return "".join(folded), origins
+    return "".join(folded), tuple(origins)
 
 
 def _spans(text: str, patterns: Iterable[re.Pattern[str]]) -> list[tuple[int, int]]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
@@ -11,6 +13,9 @@ from textual.widget import Widget
 
 class LineView(ScrollView, can_focus=True, inherit_bindings=False):
     """A scrollable view that draws one ``Text`` per line; keys come from the app's table."""
+
+    _base_style: Style | None = None
+    """The view's own style for the lines of one drawing pass (see :meth:`render_lines`)."""
 
     def set_line_count(self, lines: int) -> None:
         """Change how many lines there are without a screen layout.
@@ -24,10 +29,20 @@ class LineView(ScrollView, can_focus=True, inherit_bindings=False):
             self.set_reactive(Widget.virtual_size, size)
             self._scroll_update(size)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Draw the lines of ``crop``, working out the view's style once for all of them:
+        Textual computes it by walking the ancestors each time, a tenth of a keystroke."""
+        self._base_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base_style = None
+
     def strip(self, text: Text) -> Strip:
         """One line of text, cut or padded to the view's width, over the view's background."""
-        width = self.scrollable_content_region.width
-        return Strip(list(text.render(self.app.console))).adjust_cell_length(width).apply_style(self.rich_style)
+        base = self._base_style or self.rich_style
+        segments = Segment.apply_style(text.render(self.app.console), base)
+        return Strip(list(segments)).adjust_cell_length(self.scrollable_content_region.width, base)
 
     def blank(self) -> Strip:
-        return Strip.blank(self.scrollable_content_region.width, self.rich_style)
+        return Strip.blank(self.scrollable_content_region.width, self._base_style or self.rich_style)
