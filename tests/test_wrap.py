@@ -110,7 +110,7 @@ def test_lines_fit_and_keep_every_visible_character(text, width):
 
 
 def test_zero_width_gives_one_line():
-    assert break_offsets("abc", 0) == []
+    assert break_offsets("abc", 0) == ()
 
 
 def test_width_one_holds_one_character_per_line():

@@ -9,6 +9,8 @@ wider than the line is folded. Widths are terminal cells, so CJK characters coun
 
 from __future__ import annotations
 
+import functools
+
 from rich.cells import get_character_cell_size
 from rich.text import Text
 
@@ -27,13 +29,16 @@ def _can_break(before: str, after: str, before_wide: bool, after_wide: bool) -> 
     return after not in _NO_LINE_START and before not in _NO_LINE_END
 
 
-def break_offsets(text: str, width: int) -> list[int]:
+@functools.lru_cache(maxsize=1024)
+def break_offsets(text: str, width: int) -> tuple[int, ...]:
     """The offsets at which lines after the first start, so that each line fits ``width`` cells.
 
-    Spaces at the end of a line may overflow (they are trimmed when shown).
+    Spaces at the end of a line may overflow (they are trimmed when shown). Remembered for
+    the paragraphs of the last papers shown: the detail pane is drawn again for each search
+    keystroke, star and view switch, and the breaks only change with the text or the width.
     """
     if width <= 0 or not text:
-        return []
+        return ()
     offsets: list[int] = []
     line_start = 0
     line_width = 0
@@ -55,7 +60,7 @@ def break_offsets(text: str, width: int) -> list[int]:
             opportunity = -1
         line_width += char_width
         previous, previous_wide = char, wide
-    return offsets
+    return tuple(offsets)
 
 
 def wrap(text: Text, width: int) -> list[Text]:
