@@ -39,14 +39,35 @@ async def test_r_toggles_read_and_unread_counts_follow(tmp_path):
 async def test_automatic_mark_read_after_the_delay(tmp_path):
     app = make_app(tmp_path, config=Config(mark_read="auto", mark_read_delay=0.6))
     async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("j")
+        second = app.main.paper_list.current.id
         for _ in range(30):  # the timer fires after 0.6 s; allow a loaded machine 3 s
             await pilot.pause(0.1)
-            if app.store.is_read("2601.10802"):
+            if app.store.is_read(second):
                 break
-        assert app.store.is_read("2601.10802")
+        assert app.store.is_read(second)
         await pilot.press("j", "j")
         await pilot.pause(0.02)
-        assert not app.store.is_read(app.main.paper_list.papers[1].id), "passed over quickly: still unread"
+        assert not app.store.is_read(app.main.paper_list.papers[2].id), "passed over quickly: still unread"
+
+
+async def test_papers_landed_on_are_not_read_by_looking_at_the_list(tmp_path):
+    """Issue 13: the start and section switches land on a paper; it stays unread until chosen."""
+    app = make_app(tmp_path, config=Config(mark_read="auto", mark_read_delay=0.05))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("l")
+        await pilot.pause(0.3)
+        await pilot.press("l")
+        await pilot.pause(0.3)
+        assert app.session.counts()[0].unread == 128, "nothing became read by being landed on"
+        first_of_section = app.main.paper_list.current.id
+        await pilot.press("enter")  # chosen: now it is read after the delay
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if app.store.is_read(first_of_section):
+                break
+        assert app.store.is_read(first_of_section)
 
 
 async def test_manual_mode_never_marks_by_itself(tmp_path):
@@ -182,7 +203,7 @@ async def test_an_unread_from_another_instance_stands_against_this_ones_timer(tm
     app = make_app(tmp_path, config=Config(mark_read="auto", mark_read_delay=2.0))
     x = "2601.10802"
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        await pilot.press("enter")  # chosen: its timer runs
         deadline = app.session.auto_read.deadline
         assert deadline is not None and app.main.paper_list.current.id == x
         other = MarkStore.open(tmp_path / "state.toml", save_delay=None)

@@ -65,6 +65,36 @@ def test_skimming_past_leaves_a_paper_unread_and_staying_marks_it_on_leaving():
     assert rule.show("z", 2.6, already_read=False) == "y", "shown for 1.6 s, timer not run yet: read as it is left"
 
 
+def test_a_paper_landed_on_is_not_read_by_staying_until_the_user_chooses_it():
+    """Issue 13: the start, a section switch, a filter or a search lands on a paper; only a
+    key, a click or enter on it starts its clock."""
+    rule = AutoRead(delay=1.0)
+    rule.show("x", 0.0, already_read=False, chosen=False)
+    assert rule.deadline is None and rule.due(50.0) is None
+    assert rule.show("y", 60.0, already_read=False) is None, "x was only landed on: leaving it leaves it unread"
+    rule.show("z", 70.0, already_read=False, chosen=False)
+    assert rule.show("z", 80.0, already_read=False) is None, "enter on the paper landed on"
+    assert rule.deadline == 81.0
+    assert rule.due(81.0) == "z"
+
+
+def test_choosing_the_paper_on_show_again_keeps_its_clock():
+    rule = AutoRead(delay=1.0)
+    rule.show("x", 0.0, already_read=False)
+    rule.show("x", 0.5, already_read=False)
+    assert rule.deadline == 1.0, "the same showing"
+    assert rule.due(1.0) == "x"
+    rule.show("x", 2.0, already_read=False)
+    assert rule.deadline is None, "a timer that fired is not armed again"
+
+
+def test_a_paper_landed_on_and_read_by_hand_is_not_armed_by_choosing_it():
+    rule = AutoRead(delay=1.0)
+    rule.show("x", 0.0, already_read=True, chosen=False)
+    rule.show("x", 1.0, already_read=True)
+    assert rule.deadline is None
+
+
 def test_a_paper_whose_timer_fired_is_not_marked_again_by_leaving():
     rule = AutoRead(delay=1.0)
     rule.show("x", 0.0, already_read=False)
@@ -281,14 +311,14 @@ def test_next_unread_enters_a_section_at_its_near_end(store):
 
 def test_manual_mode_never_marks_by_showing(store, today):
     session = session_of(store, today, mark_read_delay=1.0)
-    session.show(today.papers[0], 0.0)
+    session.show(today.papers[0], 0.0, chosen=True)
     assert session.auto_read.deadline is None and session.read_if_due(100.0) is None
-    assert session.show(today.papers[1], 100.0) is None and not session.is_read(FIRST_ID)
+    assert session.show(today.papers[1], 100.0, chosen=True) is None and not session.is_read(FIRST_ID)
 
 
 def test_the_configured_delay_is_the_one_waited_for(store, today):
     session = ReadingSession(store, Config(mark_read="auto", mark_read_delay=2.0), today)
-    session.show(today.papers[0], 0.0)
+    session.show(today.papers[0], 0.0, chosen=True)
     assert session.read_if_due(1.0) is None and session.auto_read.deadline == 2.0
     assert session.read_if_due(2.0) == FIRST_ID
 
@@ -296,33 +326,33 @@ def test_the_configured_delay_is_the_one_waited_for(store, today):
 def test_showing_a_read_paper_sets_no_timer_and_emptying_the_pane_leaves_the_paper(store, today):
     session = ReadingSession(store, Config(mark_read="auto", mark_read_delay=1.0), today)
     session.mark_read([FIRST_ID], True)
-    session.show(today.papers[0], 0.0)
+    session.show(today.papers[0], 0.0, chosen=True)
     assert session.auto_read.deadline is None
     second = today.papers[1]
-    session.show(second, 1.0)
-    assert session.show(None, 3.0) == second.id and session.is_read(second.id)
+    session.show(second, 1.0, chosen=True)
+    assert session.show(None, 3.0, chosen=True) == second.id and session.is_read(second.id)
     assert session.auto_read.deadline is None
 
 
 def test_a_paper_marked_read_meanwhile_is_not_reported_again(store, today):
     session = ReadingSession(store, Config(mark_read="auto", mark_read_delay=1.0), today)
-    session.show(today.papers[0], 0.0)
+    session.show(today.papers[0], 0.0, chosen=True)
     session.mark_all_read(today.papers[:3])
     assert session.read_if_due(1.0) is None, "A marked it already: nothing became read"
-    session.show(today.papers[3], 2.0)
+    session.show(today.papers[3], 2.0, chosen=True)
     session.mark_read([today.papers[3].id], True)
-    assert session.show(today.papers[4], 5.0) is None
+    assert session.show(today.papers[4], 5.0, chosen=True) is None
 
 
 def test_reconfigure_switches_the_auto_read_rule_both_ways(store, today):
     session = session_of(store, today)
     session.reconfigure(Config(mark_read="auto", mark_read_delay=2.0))
-    session.show(today.papers[0], 0.0)
+    session.show(today.papers[0], 0.0, chosen=True)
     assert session.read_if_due(1.0) is None and session.read_if_due(2.0) == FIRST_ID
     session.reconfigure(Config(mark_read="manual", mark_read_delay=2.0))
     second = today.papers[1]
-    session.show(second, 10.0)
-    assert session.read_if_due(20.0) is None and session.show(None, 30.0) is None and not session.is_read(second.id)
+    session.show(second, 10.0, chosen=True)
+    assert session.read_if_due(20.0) is None and session.show(None, 30.0, chosen=True) is None and not session.is_read(second.id)
 
 
 def test_reconfigure_takes_new_interests_and_raw_latex(store, today):
@@ -414,20 +444,20 @@ def test_toggle_view_goes_back_and_forth(store, today):
 def test_toggle_read_is_the_users_word(store, today):
     session = ReadingSession(store, Config(mark_read="auto", mark_read_delay=1.0), today)
     paper = today.papers[0]
-    session.show(paper, 0.0)
+    session.show(paper, 0.0, chosen=True)
     assert session.toggle_read(paper) is True
     assert session.toggle_read(paper) is False
-    assert session.show(today.papers[1], 5.0) is None and not session.is_read(paper.id), "leaving does not undo the user's r"
+    assert session.show(today.papers[1], 5.0, chosen=True) is None and not session.is_read(paper.id), "leaving does not undo the user's r"
 
 
 def test_show_and_read_if_due_mark_the_store(store, today):
     session = ReadingSession(store, Config(mark_read="auto", mark_read_delay=1.0), today)
     first, second = today.papers[:2]
-    session.show(first, 0.0)
+    session.show(first, 0.0, chosen=True)
     assert session.read_if_due(0.5) is None
     assert session.read_if_due(1.0) == FIRST_ID and store.is_read(FIRST_ID)
-    session.show(second, 2.0)
-    assert session.show(first, 3.5) == second.id and store.is_read(second.id)
+    session.show(second, 2.0, chosen=True)
+    assert session.show(first, 3.5, chosen=True) == second.id and store.is_read(second.id)
 
 
 def test_toggle_view_is_remembered_in_the_store(store, today):
@@ -511,7 +541,7 @@ def pick_up(session: ReadingSession) -> None:
 def test_an_unread_from_another_instance_is_not_undone_by_leaving(tmp_path, today):
     session, other = two_sessions(tmp_path, today)
     x = today.papers[0]
-    session.show(x, 0.0)
+    session.show(x, 0.0, chosen=True)
     assert session.read_if_due(1.0) == x.id
     pick_up(session)
     other.refresh()
@@ -519,8 +549,8 @@ def test_an_unread_from_another_instance_is_not_undone_by_leaving(tmp_path, toda
     other.flush()
     pick_up(session)
     assert not session.is_read(x.id)
-    session.show(x, 3.0)  # a redraw of the paper still on show
-    assert session.show(today.papers[1], 9.0) is None
+    session.show(x, 3.0, chosen=True)  # a redraw of the paper still on show
+    assert session.show(today.papers[1], 9.0, chosen=True) is None
     pick_up(session)
     assert not session.is_read(x.id)
     assert not MarkStore.open(tmp_path / "state.toml", save_delay=None).is_read(x.id)
@@ -529,7 +559,7 @@ def test_an_unread_from_another_instance_is_not_undone_by_leaving(tmp_path, toda
 def test_a_mark_that_arrived_from_the_file_is_not_overridden_by_a_stale_timer(tmp_path, today):
     session, other = two_sessions(tmp_path, today)
     x = today.papers[0]
-    session.show(x, 0.0)  # unread: its timer is due at 1.0
+    session.show(x, 0.0, chosen=True)  # unread: its timer is due at 1.0
     other.set_read(x.id, True)
     other.flush()
     pick_up(session)
@@ -538,7 +568,7 @@ def test_a_mark_that_arrived_from_the_file_is_not_overridden_by_a_stale_timer(tm
     pick_up(session)
     assert not session.is_read(x.id)
     assert session.read_if_due(1.0) is None, "the timer armed before B's marks is stale"
-    assert session.show(today.papers[1], 5.0) is None
+    assert session.show(today.papers[1], 5.0, chosen=True) is None
     pick_up(session)
     assert not MarkStore.open(tmp_path / "state.toml", save_delay=None).is_read(x.id)
 
@@ -548,7 +578,7 @@ def test_auto_read_records_nothing_for_a_paper_already_read(tmp_path, today):
     store = MarkStore.open(tmp_path / "state.toml", save_delay=None)
     session = ReadingSession(store, Config(mark_read="auto", mark_read_delay=1.0), today)
     x = today.papers[0]
-    session.show(x, 0.0)
+    session.show(x, 0.0, chosen=True)
     session.mark_read([x.id], True)
     store._pending.read.clear()
     assert session.read_if_due(1.0) is None and not store._pending.read

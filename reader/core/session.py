@@ -182,10 +182,12 @@ class ReadingSession:
         self.mark_read(ids, False)
         return ids
 
-    def show(self, paper: Paper | None, now: float) -> str | None:
-        """``paper`` is now in the detail pane. Returns the id of a paper that became read
-        by leaving it (shown long enough, before the UI's timer ran)."""
-        left = self.auto_read.show(paper.id if paper else None, now, already_read=bool(paper and self.is_read(paper.id)))
+    def show(self, paper: Paper | None, now: float, *, chosen: bool) -> str | None:
+        """``paper`` is now in the detail pane, ``chosen`` by the user (a key, a click, enter)
+        or landed on (start, section switch, filter, search: it is not read by staying).
+        Returns the id of a paper that became read by leaving it (shown long enough, before
+        the UI's timer ran)."""
+        left = self.auto_read.show(paper.id if paper else None, now, already_read=bool(paper and self.is_read(paper.id)), chosen=chosen)
         return self._auto_mark(left)
 
     def read_if_due(self, now: float) -> str | None:

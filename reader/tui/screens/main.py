@@ -109,19 +109,22 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
         paper = self.paper_list.current
         self.detail.show_paper(paper, detail_options(self.session, paper), keep_scroll=keep_scroll)
 
-    def _follow_cursor(self) -> None:
+    def _follow_cursor(self, *, chosen: bool = False) -> None:
         """Show the paper under the cursor if the detail pane is not showing it yet: key
-        actions call this at once, so list and detail change in the same frame."""
+        actions call this at once, so list and detail change in the same frame. ``chosen``:
+        the user went to this paper (a key, a click), so staying on it makes it read."""
         paper = self.paper_list.current
         if paper is not self.detail.paper or paper is None:
             self.show_detail()
-            self._shown(paper)
+            self._shown(paper, chosen)
+        elif chosen:
+            self._shown(paper, chosen)
 
-    def _shown(self, paper: Paper | None) -> None:
+    def _shown(self, paper: Paper | None, chosen: bool) -> None:
         """Tell the auto-read rule what is on show, and time the paper's read mark."""
         if self._read_timer is not None:
             self._read_timer.stop()
-        if self.session.show(paper, monotonic()):
+        if self.session.show(paper, monotonic(), chosen=chosen):
             self.marks_changed()
         deadline = self.session.auto_read.deadline
         if deadline is not None:
@@ -172,9 +175,10 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
             self.action_section(delta)
         elif self.focused is self.detail:
             self.detail.scroll_relative(y=delta, animate=False)
+            self._follow_cursor(chosen=True)  # reading it
         else:
             self.paper_list.move_by(delta)
-            self._follow_cursor()
+            self._follow_cursor(chosen=True)
 
     def action_edge(self, last: int) -> None:
         if self.focused is self.detail:
@@ -183,12 +187,16 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
             self._select_section(len(self.sections.entries) - 1 if last else 0)
         else:
             self.paper_list.move_to(len(self.paper_list.papers) - 1 if last else 0)
-            self._follow_cursor()
+            self._follow_cursor(chosen=True)
 
     def action_read_here(self) -> None:
         """Enter on a paper: move into its detail pane, where space pages and j/k scroll;
         enter on a section: move to its papers."""
-        (self.paper_list if self.focused is self.sections else self.detail).focus()
+        if self.focused is self.sections:
+            self.paper_list.focus()
+        else:
+            self.detail.focus()
+            self._follow_cursor(chosen=True)
 
     def action_focus_pane(self, direction: int) -> None:
         panes = [self.sections, self.paper_list, self.detail]
@@ -200,6 +208,7 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
 
     def action_page(self, direction: int) -> None:
         self.detail.page(direction)
+        self._follow_cursor(chosen=True)  # reading it
 
     def action_next_unread(self, direction: int) -> None:
         """Jump to the next unread paper in this list, then on into the next sections."""
@@ -208,9 +217,10 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
             self.notify("No more unread papers" + (" below." if direction > 0 else " above."), timeout=2)
         elif target[0] == self.session.scope:
             self.paper_list.move_to(next(i for i, paper in enumerate(self.paper_list.papers) if paper.id == target[1]))
-            self._follow_cursor()
+            self._follow_cursor(chosen=True)
         else:
             self._select_section([entry.key for entry in self.sections.entries].index(target[0]), keep=target[1])
+            self._follow_cursor(chosen=True)
 
     # -- view and filters ---------------------------------------------------------
 
