@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--state", metavar="FILE", help="the marks file (default: see --paths; env DIGEST_READER_STATE)")
     parser.add_argument("--config", metavar="FILE", help="the config file (default: config.toml beside the state; env DIGEST_READER_CONFIG)")
     parser.add_argument("--paths", dest="show_paths", action="store_true", help="print where the state and the config live, and exit")
+    parser.add_argument("--serve", action="store_true", help="serve the reader to a browser at a URL with a token (needs: pip install 'digest-reader[web]')")
+    parser.add_argument("--host", help="with --serve: the address to listen on (default 127.0.0.1, this machine only)")
+    parser.add_argument("--port", type=int, default=8000, help="with --serve: the port (default %(default)s)")
+    parser.add_argument("--public-url", metavar="URL", help="with --serve: the URL browsers use, behind a reverse proxy (e.g. https://example.org/reader)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -79,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("-o/--output goes with --export")
     if args.dump and args.export:
         parser.error("--dump and --export do not go together")
+    if args.serve and (args.dump or args.export):
+        parser.error("--serve goes with neither --dump nor --export")
     try:
         from reader.core.config import resolve_paths
 
@@ -93,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             return dump(args.paths)
         if args.export:
             return export(args.export, args.output, args.paths, paths.state)
+        if args.serve:
+            return serve(args, paths)
         return run_app(args.paths, paths)
     except UsageError as error:
         fail(str(error))
@@ -167,6 +175,40 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int
         raise UsageError(str(error)) from None
     print(f"digest-reader: exported {len(stars)} papers to {output}", file=sys.stderr)
     return 0
+
+
+WEB_PACKAGES = {"textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2"}
+"""What ``--serve`` needs beyond the reader: the ``web`` extra."""
+
+
+def serve(args: argparse.Namespace, paths: Paths) -> int:
+    """``--serve``: each browser tab runs this reader (same state, config and PATH) in its own process."""
+    if len(args.paths) > 1:
+        raise UsageError("--serve takes one PATH")
+    try:
+        from reader.web.server import serve as serve_web
+    except ModuleNotFoundError as error:
+        if (error.name or "").split(".")[0] not in WEB_PACKAGES:
+            raise
+        raise UsageError("--serve needs textual-serve: pip install 'digest-reader[web]'") from None
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: not a port number")
+    argv = [sys.executable, "-m", "reader", "--state", str(paths.state.absolute()), "--config", str(paths.config.absolute())]
+    if args.paths:
+        from reader.core.config import user_path
+        from reader.core.parse import DigestError
+        from reader.core.sources import digest_file
+
+        try:
+            target = user_path(args.paths[0]).absolute()
+            digest_file(target)  # a missing PATH fails here, not in every tab
+        except (DigestError, ValueError) as error:
+            raise UsageError(str(error)) from None
+        argv.append(str(target))
+    try:
+        return serve_web(argv, host=args.host or "127.0.0.1", port=args.port, public_url=args.public_url, title="digest-reader")
+    except OSError as error:
+        raise UsageError(f"cannot serve on port {args.port}: {error.strerror or error}") from None
 
 
 def run_app(targets: list[str], paths: Paths) -> int:
