@@ -50,7 +50,12 @@ class LinkActions:
         return url
 
     def action_open_link(self, pdf: bool = False) -> None:
-        if url := self._link(pdf):
+        if not (url := self._link(pdf)):
+            return
+        if self.app.is_web:  # served to a browser (--serve): the viewer's browser opens it, not the server's
+            self.app.open_url(url)
+            self.notify(f"Opened {url} in a new tab", markup=False)
+        else:
             self._open_in_browser(url)
 
     @work(thread=True, group="browser")

@@ -6,7 +6,10 @@ choice, runs it, and stays open with the reason shown when a path cannot be writ
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import date
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,13 +37,15 @@ class ExportScreen(ModalScreen[None]):
         self._format = next(iter(self._formats))
 
     def compose(self) -> ComposeResult:
+        if self.app.is_web:  # served to a browser (--serve): the file goes to the viewer, so only its name is asked
+            self._default_paths = {name: Path(path.name) for name, path in self._default_paths.items()}
         yield Footer()  # the dialog's own keys; the main screen's are off while it is open
         with Vertical(id="export-body"):
             yield Static(f"Export {len(self._stars)} starred papers", id="export-title", markup=False)
             with RadioSet(id="export-format"):
                 for index, (name, description) in enumerate(self._formats.items()):
                     yield RadioButton(Text(f"{name:9} {description}"), value=index == 0, name=name)
-            yield Label("Save to:")
+            yield Label("File name (your browser downloads it):" if self.app.is_web else "Save to:")
             yield Input(str(self._default_paths[self._format]), id="export-path")
             yield Static(id="export-error")
             with Horizontal(id="export-buttons"):
@@ -88,6 +93,12 @@ class ExportScreen(ModalScreen[None]):
             self.app.copy_to_clipboard(content)
             self.dismiss(None)
             self.app.notify(f"Copied {count} papers as {self._format} to the clipboard.", markup=False)
+            return
+        if self.app.is_web:  # the viewer's browser downloads it; nothing is written on the server
+            name = re.sub(r"[^\w.-]+", "_", Path(text).name).lstrip(".") or self._default_paths[self._format].name  # a header-safe name
+            self.app.deliver_text(io.StringIO(content), save_filename=name, encoding="utf-8")
+            self.dismiss(None)
+            self.app.notify(f"Sent {count} papers to your browser as {name}", markup=False)
             return
         try:
             write(content, text)
