@@ -53,6 +53,11 @@ def screen_text(app: DigestReader) -> str:
     return "\n".join("".join(strip.text for strip in row) for row in update.strips)
 
 
+def footer_text(app: DigestReader) -> str:
+    """The last line of the screen: the footer's keys."""
+    return screen_text(app).splitlines()[-1]
+
+
 async def settle(pilot, app: DigestReader, timeout: float = 60.0) -> None:
     """Wait until a background load is over and the workers are done.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app_support import CORPUS, make_app, screen_text
+from app_support import CORPUS, footer_text, make_app, screen_text
 
 from reader.core.model import Digest
 from reader.core.parse import load
@@ -241,3 +241,30 @@ async def test_enter_reads_the_paper_in_the_detail_pane(tmp_path):
         assert isinstance(app.focused, PaperDetail)
         await pilot.press("j")
         assert app.main.detail.scroll_y == 1 and app.main.paper_list.cursor == 0, "j now scrolls the paper"
+
+
+async def test_escape_and_q_back_out_of_the_detail_pane_and_q_then_quits(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.focused, PaperDetail)
+        assert "esc" in footer_text(app), "the footer offers the way back"
+        await pilot.press("escape")
+        assert isinstance(app.focused, PaperList)
+        assert "esc" not in footer_text(app), "nothing to go back from"
+        await pilot.press("enter", "q")
+        assert isinstance(app.focused, PaperList) and app.is_running
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_the_footer_drops_back_once_the_search_is_cleared(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", "o", "o", "d")
+        assert "esc" in footer_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.session.query is None
+        assert "esc" not in footer_text(app)
+        assert "q Quit" in footer_text(app), "room for the whole label again"

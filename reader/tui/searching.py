@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.widgets import Input
@@ -28,11 +29,13 @@ class SearchActions:
 
     session: ReadingSession
     search_bar: SearchBar
+    refresh_bindings: Callable[[], None]
     paper_list: PaperList
     detail: PaperDetail
 
     def action_search(self) -> None:
         self.search_bar.open()
+        self.refresh_bindings()
         if self.session.index is None and len(self.session.digest.papers) <= SYNC_INDEX_LIMIT:
             self.session.install_index(PaperIndex.build(self.session.digest.papers))
 
@@ -41,6 +44,7 @@ class SearchActions:
             self.search_bar.clear()
             self._apply_query(None)
             self.paper_list.focus()
+            self.refresh_bindings()  # the footer drops "esc Back"
 
     def query_typed(self, text: str) -> None:
         """The search line's text changed: filter at once, or say what is wrong with it."""

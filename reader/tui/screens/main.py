@@ -53,7 +53,7 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
                 yield SearchBar(self.query_typed, id="search")
                 yield PaperList(self.session.row, id="papers")
                 yield PaperDetail(id="detail")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in the help (?)
 
     def on_mount(self) -> None:
         self.refresh_all()
@@ -166,9 +166,23 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "search" and isinstance(self.focused, Input):
             return False  # in a text field `/` is a character (old ids: hep-th/9901001)
-        if action == "clear_search":
-            return self.session.query is not None or self.search_bar.display
+        if action == "back":  # shown only when there is somewhere to go back from
+            return self.focused is self.detail or self.session.query is not None or self.search_bar.display
         return True
+
+    def action_back(self) -> None:
+        """escape: out of the detail pane to the list, else clear the search (as in mutt)."""
+        if self.focused is self.detail:
+            self.paper_list.focus()
+        else:
+            self.action_clear_search()
+
+    async def action_back_or_quit(self) -> None:
+        """q: out of the detail pane to the list; from anywhere else, quit."""
+        if self.focused is self.detail:
+            self.paper_list.focus()
+        else:
+            await self.app.run_action("quit")
 
     def action_move(self, delta: int) -> None:
         if self.focused is self.sections:
