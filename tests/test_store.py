@@ -321,7 +321,8 @@ def test_kill_9_mid_save_leaves_the_old_or_the_new_file(state):
     [
         (b"version = 1\n[read\n", "not valid TOML"),
         (b"version = 1\nversion = 1\n", "not valid TOML"),
-        (b"\xff\xfe", "not valid TOML"),
+        (b"version = 1\n\xff\xfe", "not valid TOML"),
+        (b"# my marks\nversion = 1\nx = " + b"[" * 3000 + b"]" * 3000 + b"\n", "nested more than 32 levels deep"),
     ],
 )
 def test_a_file_that_is_not_toml_is_moved_aside_and_the_store_starts_fresh(open_store, state, content, reason):
@@ -342,7 +343,7 @@ def test_a_file_broken_while_running_is_moved_aside_and_marks_written_back(open_
     store = open_store()
     store.set_read("2601.00001")
     store.flush()
-    state.write_text("garbage = [")
+    state.write_text("version = 1\ngarbage = [")
     store.set_read("2601.00002")
     store.flush()
     assert len(list(state.parent.glob("state.toml.corrupt-*"))) == 1
@@ -353,7 +354,7 @@ def test_a_file_broken_while_idle_is_replaced_by_the_marks_known(open_store, sta
     store = open_store()
     store.set_read("2601.00001")
     store.flush()
-    state.write_text("garbage = [")
+    state.write_text("version = 1\ngarbage = [")
     assert store.refresh() is False and store.is_read("2601.00001")
     assert "was moved to" in store.notices[0]
     store.close()

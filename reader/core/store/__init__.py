@@ -16,7 +16,7 @@ its queries and changes in ``marks.Marks``, each change going through ``_record`
 when older versions must not write the file: they keep tables they do not know anyway.
 """
 
-from reader.core.store.engine import FLUSH_WAIT, SAVE_DELAY, MarkStore
+from reader.core.store.engine import FLUSH_WAIT, SAVE_DELAY, MarkStore, StateFileError
 from reader.core.store.fileformat import FORMAT_VERSION
 
-__all__ = ["FLUSH_WAIT", "FORMAT_VERSION", "SAVE_DELAY", "MarkStore"]
+__all__ = ["FLUSH_WAIT", "FORMAT_VERSION", "SAVE_DELAY", "MarkStore", "StateFileError"]

@@ -52,9 +52,14 @@ Forward compatible, and never destructive, since two versions may share one file
   problem (the store shows it) and written back unchanged until this instance changes that
   same entry (marks a paper of that month, stars or unstars that paper, sets that setting);
   then this instance's version of the entry replaces it.
-* A file without ``version`` is read as this version. Any other version than FORMAT_VERSION is
-  read the same way, but :attr:`Loaded.writable` is False: the store must not rewrite it.
-* Only bytes that are not UTF-8 TOML at all raise :class:`NotToml`.
+* A file without ``version`` is read as this version if it holds nothing but the tables of a
+  state file (an empty file, a hand-written ``[read]``). Any other version than FORMAT_VERSION
+  is read the same way, but :attr:`Loaded.writable` is False: the store must not rewrite it.
+* Bytes that are not UTF-8 TOML at all (or nest more than MAX_DEPTH deep) raise
+  :class:`NotToml`; :func:`looks_like_state` tells whether such bytes were a state file
+  (a ``version = N`` line first), so the store moves only its own broken files aside.
+* TOML without ``version`` that holds anything else than the tables of a state file (another
+  program's TOML) raises :class:`NotState`: the store must neither read nor touch it.
 """
 
 from __future__ import annotations
@@ -91,8 +96,35 @@ _LITERAL = re.compile(r"[^'\x00-\x08\x0a-\x1f\x7f]*")
 _MULTILINE_LITERAL = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f]*")
 
 
+MAX_DEPTH = 32
+"""Arrays and tables nested deeper than this make a file broken: reading, keeping and writing
+back a value recurse once per level, and a hostile ``x = [[[[…]]]]`` must not exhaust the stack."""
+_STATE_TABLES = frozenset(("settings", "stars", "read"))
+_VERSION_FIRST = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*version[ \t]*=")
+
+
 class NotToml(Exception):
     """The bytes are not UTF-8 TOML: nothing in them can be read or kept."""
+
+
+class NotState(Exception):
+    """The bytes are TOML, but not a digest-reader state file: they must be left alone."""
+
+
+def looks_like_state(data: bytes) -> bool:
+    """Whether bytes that do not parse were a state file: its first line (comments and blank lines
+    aside) sets ``version``, as every file this reader writes begins."""
+    return _VERSION_FIRST.match(data) is not None
+
+
+def _depth_over(value: object, limit: int) -> bool:
+    """Whether arrays and tables in ``value`` nest more than ``limit`` deep (no recursion)."""
+    level = [value]
+    for _ in range(limit + 1):
+        level = [item for node in level if isinstance(node, (dict, list)) for item in (node.values() if isinstance(node, dict) else node)]
+        if not any(isinstance(node, (dict, list)) for node in level):
+            return False
+    return True
 
 
 @dataclass
@@ -119,6 +151,14 @@ def parse(data: bytes) -> Loaded:
         doc = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise NotToml(f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise NotToml(f"nested more than {MAX_DEPTH} levels deep") from None
+    if _depth_over(doc, MAX_DEPTH):
+        raise NotToml(f"nested more than {MAX_DEPTH} levels deep")
+    if "version" not in doc and (unknown := sorted(doc.keys() - _STATE_TABLES)):
+        raise NotState(f"it has no version line and holds {', '.join(map(repr, unknown[:3]))}")
+    if not doc and data.strip():  # only comments: a Markdown "# Title" is such a file
+        raise NotState("it holds only comments")
     loaded = Loaded(State(), doc.pop("version", FORMAT_VERSION))
     state, problems = loaded.state, loaded.problems
     sections = {"settings": _parse_settings, "stars": _parse_stars, "read": _parse_read}
@@ -152,9 +192,11 @@ def _parse_stars(table: dict, state: State, problems: list[str]) -> None:
         raw = {key: value for key, value in star.items() if key not in fields}
         if wrong := sorted(raw.keys() & _STAR_FIELDS):
             problems.append(f"{where}: {', '.join(wrong)} of the wrong type")
+        # Keyed by the id the star's paper shows (cleaned), or unstarring it could never find it.
+        shown_id = clean(paper_id)
         if raw:
-            state.raw_stars[paper_id] = _sorted(raw)
-        state.stars[paper_id] = _star(paper_id, fields)
+            state.raw_stars[shown_id] = _sorted(raw)
+        state.stars[shown_id] = _star(paper_id, fields)
 
 
 def _star(paper_id: str, table: dict) -> Star:
