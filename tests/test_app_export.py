@@ -9,6 +9,7 @@ from app_support import make_app, screen_text
 
 from reader.core.config import Config
 from reader.tui.screens.export import ExportScreen
+from reader.tui.widgets.digest_header import DigestHeader
 
 
 async def star_two_and_open_export(pilot) -> ExportScreen:
@@ -29,7 +30,7 @@ async def test_e_exports_bibtex_to_the_default_folder(tmp_path):
         assert not isinstance(app.screen, ExportScreen)
         library = bibtexparser.parse_string(open(target, encoding="utf-8").read())
         assert len(library.entries) == 2
-        assert any("Exported 2 papers" in notification.message for notification in app._notifications)
+        assert app.main.query_one(DigestHeader).status.startswith("Exported 2 papers"), "said on the status line"
 
 
 async def test_choosing_a_format_changes_the_default_extension(tmp_path):
@@ -69,7 +70,7 @@ async def test_escape_closes_and_nothing_starred_says_so(tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("e")
         assert not isinstance(app.screen, ExportScreen)
-        assert any("Nothing starred" in notification.message for notification in app._notifications)
+        assert app.main.query_one(DigestHeader).status.startswith("Nothing starred")
         await star_two_and_open_export(pilot)
         await pilot.press("escape")
         assert not isinstance(app.screen, ExportScreen)

@@ -219,3 +219,18 @@ async def test_an_unread_from_another_instance_stands_against_this_ones_timer(tm
         assert not app.store.is_read(x) and not app.session.is_read(x)
     app.store.close()
     assert not MarkStore.open(tmp_path / "state.toml", save_delay=None).is_read(x)
+
+
+async def test_starring_says_so_on_the_status_line_and_never_covers_the_detail_pane(tmp_path):
+    """Issue 13: three stars in a row showed three toasts over ten lines of the abstract."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s", "j", "s", "j", "s")
+        await pilot.pause()
+        assert not app._notifications, "no toast over the text"
+        header = screen_text(app).splitlines()[0]
+        assert "★ Starred: One Model, Many Behaviors" in header, "the last star, on the header's status line"
+        assert "128 papers" not in header
+        app.main.say("short", 0.05)
+        await pilot.pause(0.3)
+        assert "128 papers" in screen_text(app).splitlines()[0], "the counts come back"

@@ -16,6 +16,7 @@ from app_support import make_app, screen_text
 from reader.core.config import Config
 from reader.tui.app import DigestReader
 from reader.tui.screens.export import ExportScreen
+from reader.tui.widgets.digest_header import DigestHeader
 
 FIRST_ID = "2601.10802"
 
@@ -66,4 +67,4 @@ async def test_export_is_delivered_to_the_viewer_not_written_on_the_server(tmp_p
         assert isinstance(args[0], io.StringIO) and args[0].getvalue().count("@misc{") == 2
         assert kwargs["save_filename"] == "evil_name_x.bib"
         assert list(export_dir.iterdir()) == []
-        assert any("Sent 2 papers to your browser" in notification.message for notification in app._notifications)
+        assert app.main.query_one(DigestHeader).status.startswith("Sent 2 papers to your browser"), "said on the status line"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from textual import work
+from textual.message import Message
 
 from reader.core.sanitize import is_safe_url
 
@@ -34,6 +35,15 @@ class LinkActions:
 
     paper_list: PaperList
     open_url: Callable[[str], object]
+    say: Callable[..., None]
+
+    class BrowserDone(Message):
+        """A browser started (``opened``) or could not be found for ``url`` (from a worker thread)."""
+
+        def __init__(self, url: str, opened: bool) -> None:
+            super().__init__()
+            self.url = url
+            self.opened = opened
 
     def _link(self, pdf: bool) -> str | None:
         """The highlighted paper's abstract page (or PDF), if it is an http(s) link.
@@ -54,25 +64,28 @@ class LinkActions:
             return
         if self.app.is_web:  # served to a browser (--serve): the viewer's browser opens it, not the server's
             self.app.open_url(url)
-            self.notify(f"Opened {url} in a new tab", markup=False)
+            self.say(f"Opened {url} in a new tab")
         else:
             self._open_in_browser(url)
 
     @work(thread=True, group="browser")
     def _open_in_browser(self, url: str) -> None:
         """Browsers can take seconds to start: never on the UI thread."""
-        if self.open_url(url):  # App.notify is thread-safe and never waits
-            self.app.notify(f"Opened {url}", markup=False)
+        self.post_message(self.BrowserDone(url, bool(self.open_url(url))))  # posting is thread-safe and never waits
+
+    def on_link_actions_browser_done(self, message: BrowserDone) -> None:
+        if message.opened:
+            self.say(f"Opened {message.url}")
         else:
-            self.app.notify(f"No graphical web browser to open {url} (y copies the link).", severity="warning", markup=False)
+            self.notify(f"No graphical web browser to open {message.url} (y copies the link).", severity="warning", markup=False)
 
     def action_copy_link(self) -> None:
         if url := self._link(pdf=False):
             self.app.copy_to_clipboard(url)
-            self.notify(f"Copied {url}", markup=False)
+            self.say(f"Copied {url}")
 
     def action_copy_citation(self) -> None:
         paper = self.paper_list.current
         if paper is not None:
             self.app.copy_to_clipboard(paper.citation)
-            self.notify(f"Copied: {paper.citation}", markup=False)
+            self.say(f"Copied: {paper.citation}")

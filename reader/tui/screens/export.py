@@ -22,7 +22,7 @@ from reader.core.export import FORMATS, ExportError, default_path, render, write
 from reader.core.model import Star
 
 
-class ExportScreen(ModalScreen[None]):
+class ExportScreen(ModalScreen[str | None]):
     """Choose format and path for exporting the starred papers."""
 
     BINDINGS = [Binding("escape,q", "dismiss", "Close", id="close-export")]
@@ -91,19 +91,16 @@ class ExportScreen(ModalScreen[None]):
         count = len(self._stars)
         if to_clipboard:
             self.app.copy_to_clipboard(content)
-            self.dismiss(None)
-            self.app.notify(f"Copied {count} papers as {self._format} to the clipboard.", markup=False)
+            self.dismiss(f"Copied {count} papers as {self._format} to the clipboard.")
             return
         if self.app.is_web:  # the viewer's browser downloads it; nothing is written on the server
             name = re.sub(r"[^\w.-]+", "_", Path(text).name).lstrip(".") or self._default_paths[self._format].name  # a header-safe name
             self.app.deliver_text(io.StringIO(content), save_filename=name, encoding="utf-8")
-            self.dismiss(None)
-            self.app.notify(f"Sent {count} papers to your browser as {name}", markup=False)
+            self.dismiss(f"Sent {count} papers to your browser as {name}")
             return
         try:
             write(content, text)
         except ExportError as error:
             self.show_error(str(error))
             return
-        self.dismiss(None)
-        self.app.notify(f"Exported {count} papers to {text}", markup=False)
+        self.dismiss(f"Exported {count} papers to {text}")

@@ -105,6 +105,10 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
     def _refresh_header(self) -> None:
         self.query_one(DigestHeader).show(*self.session.header(len(self.paper_list.papers), sample=self.sample))
 
+    def say(self, message: str, seconds: float = 3.0) -> None:
+        """A short message on the header's status line: toasts would cover the text being read."""
+        self.query_one(DigestHeader).say(message, seconds)
+
     def show_detail(self, keep_scroll: bool = False) -> None:
         paper = self.paper_list.current
         self.detail.show_paper(paper, detail_options(self.session, paper), keep_scroll=keep_scroll)
@@ -228,7 +232,7 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
         """Jump to the next unread paper in this list, then on into the next sections."""
         target = self.session.next_unread(self.paper_list.papers, self.paper_list.cursor, direction)
         if target is None:
-            self.notify("No more unread papers" + (" below." if direction > 0 else " above."), timeout=2)
+            self.say("No more unread papers" + (" below." if direction > 0 else " above."))
         elif target[0] == self.session.scope:
             self.paper_list.move_to(next(i for i, paper in enumerate(self.paper_list.papers) if paper.id == target[1]))
             self._follow_cursor(chosen=True)
@@ -254,7 +258,7 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
     def _toggle_filter(self, name: str, when_on: str) -> None:
         on = self.session.toggle_filter(name)
         self.refresh_list()
-        self.notify(when_on if on else "Showing all papers", timeout=2)
+        self.say(when_on if on else "Showing all papers")
 
     # -- marks ----------------------------------------------------------------------
 
@@ -263,7 +267,7 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
         if paper is None:
             return
         starred = self.session.toggle_star(paper)
-        self.notify(("Starred: " if starred else "Unstarred: ") + paper.title, markup=False, timeout=2)
+        self.say(("★ Starred: " if starred else "Unstarred: ") + paper.title)
         if self.session.scope == STARRED:
             self.paper_list.show(self.session.visible(), keep=paper.id)
         self.marks_changed()
@@ -280,17 +284,17 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
     def action_mark_all_read(self) -> None:
         changed = self.session.mark_all_read(self.paper_list.papers)
         if not changed:
-            self.notify("Everything here is read already.", timeout=2)
+            self.say("Everything here is read already.")
             return
         self.marks_changed()
-        self.notify(f"Marked {len(changed)} papers read. Press U to undo.", timeout=8)
+        self.say(f"Marked {len(changed)} papers read. U undoes it.", 8)
 
     def action_undo(self) -> None:
         restored = self.session.undo()
         if not restored:
-            self.notify("Nothing to undo.", timeout=2)
+            self.say("Nothing to undo.")
             return
-        self.notify(f"{len(restored)} papers are unread again.", timeout=3)
+        self.say(f"{len(restored)} papers are unread again.")
         self.marks_changed()
 
     # -- settings and dialogs ---------------------------------------------------------
@@ -312,6 +316,10 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
 
         stars = self.session.store.stars()
         if not stars:
-            self.notify("Nothing starred yet: press s on a paper to star it.", timeout=3)
+            self.say("Nothing starred yet: s on a paper stars it.")
             return
-        self.app.push_screen(ExportScreen(stars, self.session.config.export_dir))
+        self.app.push_screen(ExportScreen(stars, self.session.config.export_dir), self._exported)
+
+    def _exported(self, message: str | None) -> None:
+        if message:
+            self.say(message, 6)
