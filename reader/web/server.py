@@ -247,6 +247,9 @@ class ReaderServer(Server):
                 pass
 
     async def on_startup(self, app: web.Application) -> None:
+        """Nothing to say yet: the URL is printed once the port listens (``_listening``)."""
+
+    def _listening(self, *_: object) -> None:
         print(f"digest-reader: serving at {self.url}", flush=True)
         if _is_wildcard(self.host):
             print(
@@ -255,6 +258,15 @@ class ReaderServer(Server):
                 flush=True,
             )
         print("digest-reader: ctrl+c stops the server and every app it started", flush=True)
+
+    def serve(self, debug: bool = False) -> None:
+        """textual-serve's ``serve``, saying where to go once the port listens, not before."""
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, self.request_exit)
+        web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop, print=self._listening)
 
     async def on_shutdown(self, app: web.Application) -> None:
         """The server stops: end every app still running (their marks are saved on SIGTERM)."""
