@@ -153,3 +153,82 @@ def test_paths_expand_home_and_become_absolute(no_env, tmp_path, monkeypatch):
     no_env.setenv("DIGEST_READER_CONFIG", "~/conf/config.toml")
     paths = resolve_paths("relative/state.toml", None)
     assert paths == Paths(tmp_path / "relative" / "state.toml", tmp_path / "conf" / "config.toml")
+
+
+# -- issue 11: paths and files that are not what they seem ------------------------------------
+
+
+def load_in_thread(path: Path):
+    """load_config in a thread: a hang fails the test (after a generous guard) instead of the suite."""
+    import threading
+
+    result: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            result["config"] = load_config(path)
+        except ConfigError as error:
+            result["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive(), "load_config hung"
+    return result.get("config"), result.get("error")
+
+
+def test_a_fifo_config_is_an_error_at_once(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "config.toml")
+    config, error = load_in_thread(tmp_path / "config.toml")
+    assert config is None and "not a regular file" in str(error)
+
+
+def test_a_config_nested_too_deep_is_an_error_not_a_crash(tmp_path):
+    path = write(tmp_path, "interests = " + "[" * 3000 + "]" * 3000 + "\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert "nested too deeply" in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_deep_but_readable_value_is_shown_short(tmp_path):
+    path = write(tmp_path, "interests = " + "[" * 200 + "]" * 200 + "\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert "interests must be a list of strings" in str(error.value) and len(str(error.value)) < 300
+
+
+def test_a_huge_config_is_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr("reader.core.config.MAX_CONFIG_BYTES", 50)
+    with pytest.raises(ConfigError, match="larger than"):
+        load_config(write(tmp_path, "# " + "x" * 100 + "\n"))
+
+
+def test_a_config_whose_folder_cannot_exist_is_no_config_with_a_warning(tmp_path):
+    (tmp_path / "file").write_text("a plain file where the state's folder should be")
+    config = load_config(tmp_path / "file" / "config.toml")
+    assert (config.mark_read, config.interests) == ("auto", [])
+    [warning] = config.warnings
+    assert "cannot be reached" in warning and "default settings" in warning
+
+
+def test_what_a_config_message_shows_is_cleaned(tmp_path):
+    from reader.core.sanitize import UNSAFE
+
+    folder = tmp_path / "x\x1b]0;pwned\x07"
+    folder.mkdir()
+    path = folder / "config.toml"
+    path.write_text('"\\u001b]52;c;aGk=\\u0007" = 1\n', encoding="utf-8")
+    [warning] = load_config(path).warnings
+    assert not UNSAFE.search(warning)
+    path.write_text('mark_read = "\\u001b[2J"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert not UNSAFE.search(str(error.value))
+
+
+@pytest.mark.parametrize("option", ["state", "config"])
+def test_an_empty_path_option_is_an_error_not_the_default(no_env, option):
+    with pytest.raises(ValueError, match=f"--{option} needs a file name"):
+        resolve_paths(**{option: ""})

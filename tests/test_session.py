@@ -582,3 +582,15 @@ def test_auto_read_records_nothing_for_a_paper_already_read(tmp_path, today):
     session.mark_read([x.id], True)
     store._pending.read.clear()
     assert session.read_if_due(1.0) is None and not store._pending.read
+
+
+def test_a_delay_of_zero_reads_a_chosen_paper_as_it_is_shown_with_no_timer(store, today):
+    """Issue 11: mark_read_delay = 0 gave the UI a timer of 0 s, which Textual divides by."""
+    session = ReadingSession(store, Config(mark_read="auto", mark_read_delay=0.0), today)
+    first, second = today.papers[:2]
+    assert session.show(first, 5.0, chosen=True) == first.id and session.is_read(first.id)
+    assert session.auto_read.deadline is None, "no timer of 0 s for the UI"
+    assert session.show(second, 5.0, chosen=False) is None and not session.is_read(second.id), "landing reads nothing"
+    session.reconfigure(Config(mark_read="auto", mark_read_delay=0.01))
+    assert session.show(first, 6.0, chosen=True) is None  # read already
+    assert session.show(second, 6.0, chosen=True) == second.id and session.auto_read.deadline is None

@@ -22,8 +22,11 @@ Paths: the state file is ``--state FILE``, else ``$DIGEST_READER_STATE``, else
 
 from __future__ import annotations
 
+import errno
 import math
 import os
+import reprlib
+import stat
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +35,13 @@ from typing import Literal
 
 from platformdirs import user_data_dir
 
+from reader.core.sanitize import clean
+
 APP_NAME = "digest-reader"
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A config file larger than this is not read (a link to /dev/zero, a stray big file)."""
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxstring, _SHORT.maxother = 3, 6, 60, 60
 STATE_ENV = "DIGEST_READER_STATE"
 CONFIG_ENV = "DIGEST_READER_CONFIG"
 
@@ -46,7 +55,14 @@ class Paths:
 
 
 def resolve_paths(state: str | None = None, config: str | None = None) -> Paths:
-    """The files to use, given the ``--state`` and ``--config`` options (None when not given)."""
+    """The files to use, given the ``--state`` and ``--config`` options (None when not given).
+
+    An option given as an empty string is a ValueError, not the default: ``--state "$UNSET"``
+    must not quietly use (and change) the user's real marks. An empty variable is unset.
+    """
+    for name, value in (("--state", state), ("--config", config)):
+        if value is not None and not value.strip():
+            raise ValueError(f"{name} needs a file name, not an empty string")
     state_path = _chosen(state, STATE_ENV) or Path(user_data_dir(APP_NAME)) / "state.toml"
     config_path = _chosen(config, CONFIG_ENV) or state_path.with_name("config.toml")
     return Paths(state_path, config_path)
@@ -135,29 +151,55 @@ _KEYS: dict[str, Callable[[object], object]] = {
 
 
 def load_config(path: str | os.PathLike[str]) -> Config:
-    """Read ``path``; a missing file gives the defaults, anything unusable raises ConfigError."""
+    """Read ``path``; a missing file gives the defaults, anything unusable raises ConfigError.
+
+    A path that cannot lead to a file (a plain file where a folder should be) is no config:
+    the defaults, with a warning. Everything a message shows of the file or its path is
+    cleaned, and it is one line.
+    """
     path = Path(path)
+    shown = clean(str(path))
     try:
-        data = path.read_bytes()
+        data = _read_small(path)
     except FileNotFoundError:
         return Config()
+    except NotADirectoryError:
+        return Config(warnings=[f"{shown} cannot be reached (a part of its path is not a folder); the default settings apply"])
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+        raise ConfigError(f"{shown}: cannot read it: {clean(exc.strerror or str(exc))}") from None
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise ConfigError(f"{shown}: not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line L, column C)"
-        raise ConfigError(f"{path}: {exc}") from None
+        raise ConfigError(f"{shown}: {clean(str(exc))}") from None
+    except RecursionError:
+        raise ConfigError(f"{shown}: values nested too deeply") from None
     values: dict[str, object] = {}
     warnings = []
     for key, value in doc.items():
         check = _KEYS.get(key)
         if check is None:
-            warnings.append(f"{path}: unknown key {key!r} ignored")
+            warnings.append(f"{shown}: unknown key {clean(_SHORT.repr(key))} ignored")
             continue
         try:
             values[key] = check(value)
         except ValueError as exc:
-            raise ConfigError(f"{path}: {key} must be {exc}, not {value!r}") from None
+            raise ConfigError(f"{shown}: {key} must be {exc}, not {clean(_SHORT.repr(value))}") from None
     return Config(**values, warnings=warnings)
+
+
+def _read_small(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_CONFIG_BYTES; opened without blocking, so a
+    FIFO is refused at once rather than waited on."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "it is not a regular file (a FIFO, a device or a socket)")
+        data = file.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise OSError(errno.EFBIG, f"it is larger than {MAX_CONFIG_BYTES // 1024} KB")
+    return data

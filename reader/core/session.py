@@ -22,6 +22,9 @@ from reader.core.store import MarkStore
 
 UNDO_DEPTH = 20
 """How many "all read" steps ``U`` can take back, newest first."""
+AT_ONCE = 0.05
+"""A paper due to be read sooner than this after it is shown (``mark_read_delay = 0``) is read as
+it is shown: the UI gets no timer of (almost) no time, which Textual cannot run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +188,14 @@ class ReadingSession:
     def show(self, paper: Paper | None, now: float, *, chosen: bool) -> str | None:
         """``paper`` is now in the detail pane, ``chosen`` by the user (a key, a click, enter)
         or landed on (start, section switch, filter, search: it is not read by staying).
-        Returns the id of a paper that became read by leaving it (shown long enough, before
-        the UI's timer ran)."""
+        Returns the id of a paper that became read: the one left (shown long enough, before
+        the UI's timer ran), or this one when its delay is (about) 0 (see AT_ONCE)."""
         left = self.auto_read.show(paper.id if paper else None, now, already_read=bool(paper and self.is_read(paper.id)), chosen=chosen)
-        return self._auto_mark(left)
+        marked = self._auto_mark(left)
+        deadline = self.auto_read.deadline
+        if deadline is not None and deadline - now < AT_ONCE:  # no UI timer for (almost) no time: read now
+            marked = self._auto_mark(self.auto_read.due(max(deadline, now))) or marked
+        return marked
 
     def read_if_due(self, now: float) -> str | None:
         """The UI's timer fired: mark the paper on show read if its time has come."""
