@@ -115,6 +115,20 @@ async def test_A_marks_the_view_read_and_U_undoes(tmp_path):
         assert sum(app.store.is_read(paper.id) for paper in app.main.paper_list.papers) == 1
 
 
+async def test_an_unstar_in_the_starred_view_is_undone_by_U(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s", "j", "s", "shift+tab", "G", "tab")  # two stars, then the Starred view
+        assert app.session.scope == STARRED and len(app.main.paper_list.papers) == 2
+        unstarred = app.main.paper_list.current.id
+        await pilot.press("s")
+        assert [paper.id for paper in app.main.paper_list.papers] != [] and unstarred not in {paper.id for paper in app.main.paper_list.papers}
+        await pilot.press("U")
+        assert app.store.is_starred(unstarred)
+        assert app.main.paper_list.current.id == unstarred, "back in the list, under the cursor"
+        assert "Starred again" in screen_text(app).splitlines()[0]
+
+
 async def test_starred_sidebar_entry_lists_snapshots(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:

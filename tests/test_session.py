@@ -253,10 +253,27 @@ def test_mark_all_read_and_undo_as_a_stack(store, today):
     second = session.mark_all_read(session.visible())
     assert len(second) == 43
     assert session.mark_all_read(session.visible()) == [], "nothing new: no undo step"
-    assert sorted(session.undo()) == sorted(second)
+    assert sorted(session.undo().read_ids) == sorted(second)
     assert not any(store.is_read(paper_id) for paper_id in second) and all(store.is_read(paper_id) for paper_id in first)
-    assert sorted(session.undo()) == sorted(first)
-    assert session.undo() == []
+    assert sorted(session.undo().read_ids) == sorted(first)
+    assert session.undo() is None
+
+
+def test_an_unstar_is_undone_with_its_snapshot_and_time(store, today):
+    """Issue 13: unstarring in the Starred view dropped the only copy of a paper from an old digest."""
+    old = Paper(id="2401.00001", title="From an old digest", url="https://arxiv.org/abs/2401.00001")
+    kept = store.star(old, "2024-01-02")
+    session = session_of(store, today)
+    session.select(STARRED)
+    session.mark_all_read(session.visible())
+    assert session.toggle_star(old) is False and not store.is_starred(old.id)
+    step = session.undo()
+    assert step.star == kept
+    assert store.star_for(old.id) == kept, "the same snapshot, digest and starred_at"
+    assert [paper.id for paper in session.visible()] == [old.id]
+    assert session.counts()[-1].total == 1
+    assert session.undo().read_ids == (old.id,), "then the A before it"
+    assert session.undo() is None
 
 
 def test_undo_keeps_only_the_newest_steps(store):

@@ -10,18 +10,18 @@ reload, later another day) goes through :meth:`ReadingSession.set_digest`, the o
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from reader.core.autoread import AutoRead
 from reader.core.config import Config
 from reader.core.latex import to_unicode
 from reader.core.library import ALL, STARRED, Count, Filters, Library
-from reader.core.model import Digest, Paper
+from reader.core.model import Digest, Paper, Star
 from reader.core.search import Interests, Query, SearchIndex, highlight_spans
 from reader.core.store import MarkStore
 
 UNDO_DEPTH = 20
-"""How many "all read" steps ``U`` can take back, newest first."""
+"""How many steps (an "all read", an unstar) ``U`` can take back, newest first."""
 AT_ONCE = 0.05
 """A paper due to be read sooner than this after it is shown (``mark_read_delay = 0``) is read as
 it is shown: the UI gets no timer of (almost) no time, which Textual cannot run."""
@@ -53,6 +53,13 @@ class PaperIndex:
         return cls(papers, SearchIndex(papers), {paper.id: position for position, paper in enumerate(papers)})
 
 
+class UndoStep(NamedTuple):
+    """What ``U`` takes back: the papers one ``A`` marked read, or one star removed."""
+
+    read_ids: tuple[str, ...] = ()
+    star: Star | None = None
+
+
 def interests_of(config: Config) -> Interests | None:
     """The configured interests, or None when there are none (no ◆ column, no counts)."""
     return Interests(config.interests, config.authors) if config.interests or config.authors else None
@@ -73,7 +80,7 @@ class ReadingSession:
         self.auto_read = AutoRead(config.mark_read_delay, config.mark_read == "auto")
         self.interests = interests_of(config)
         self._interest_cache: dict[str, list[str]] = {}
-        self._undo: list[list[str]] = []
+        self._undo: list[UndoStep] = []
         self._read: set[str] = set()
         """Read ids among the digest's and the starred papers: counts ask this set, not the
         store, so a key that changes one mark recounts 10,000 papers in a millisecond."""
@@ -166,24 +173,38 @@ class ReadingSession:
         return read
 
     def toggle_star(self, paper: Paper) -> bool:
-        """Star (keeping a full snapshot of the paper) or unstar; True if now starred."""
+        """Star (keeping a full snapshot of the paper) or unstar; True if now starred. An
+        unstar can be taken back with :meth:`undo`: the snapshot may be the only copy left
+        of a paper from an old digest."""
         self._counts = None
-        return self.store.toggle_star(paper, self.digest.date or self.digest.name)
+        removed = self.store.star_for(paper.id)
+        starred = self.store.toggle_star(paper, self.digest.date or self.digest.name)
+        if not starred and removed is not None:
+            self._push_undo(UndoStep(star=removed))
+        return starred
 
     def mark_all_read(self, papers: Iterable[Paper]) -> list[str]:
         """``A``: mark ``papers`` read; the ids that changed can be taken back with :meth:`undo`."""
         changed = self.mark_read((paper.id for paper in papers), True)
         if changed:
-            self._undo = [*self._undo[-(UNDO_DEPTH - 1) :], changed]
+            self._push_undo(UndoStep(read_ids=tuple(changed)))
         return changed
 
-    def undo(self) -> list[str]:
-        """``U``: make the papers of the last "all read" unread again; the ids, or [] if none."""
+    def _push_undo(self, step: UndoStep) -> None:
+        self._undo = [*self._undo[-(UNDO_DEPTH - 1) :], step]
+
+    def undo(self) -> UndoStep | None:
+        """``U``: take back the last "all read" (those papers are unread again) or unstar (the
+        star is back as it was); the step taken back, or None if there is none."""
         if not self._undo:
-            return []
-        ids = self._undo.pop()
-        self.mark_read(ids, False)
-        return ids
+            return None
+        step = self._undo.pop()
+        if step.star is not None:
+            self.store.restore_star(step.star)
+            self._counts = None
+        else:
+            self.mark_read(step.read_ids, False)
+        return step
 
     def show(self, paper: Paper | None, now: float, *, chosen: bool) -> str | None:
         """``paper`` is now in the detail pane, ``chosen`` by the user (a key, a click, enter)

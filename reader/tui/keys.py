@@ -35,7 +35,7 @@ READING_KEYS: list[Binding] = [
     Binding("r", "toggle_read", "Read", id="toggle-read", show=False),
     Binding("u", "unread_only", "Unread only", id="unread-only", show=False),
     Binding("A", "mark_all_read", "All read", id="mark-all-read", show=False),
-    Binding("U", "undo", "Undo all read", id="undo", show=False),
+    Binding("U", "undo", "Undo all read or unstar", id="undo", show=False),
     Binding("m", "interests_only", "Interests", id="interests-only", show=False),
     Binding("o", "open_link", "Open", id="open", show=False),
     Binding("p", "open_link(True)", "Open PDF", id="open-pdf", show=False),

@@ -214,6 +214,11 @@ class Marks:
             self._record(Ops(stars={paper_id: None}))
             return starred
 
+    def restore_star(self, star: Star) -> None:
+        """Put back a star that was removed, as it was (its snapshot and its time): the undo of an unstar."""
+        with self._lock:
+            self._record(Ops(stars={star.paper.id: star}))
+
     def toggle_star(self, paper: Paper, digest: str | None = None) -> bool:
         """Star or unstar; returns whether the paper is starred now."""
         with self._lock:

@@ -290,11 +290,16 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
         self.say(f"Marked {len(changed)} papers read. U undoes it.", 8)
 
     def action_undo(self) -> None:
-        restored = self.session.undo()
-        if not restored:
+        step = self.session.undo()
+        if step is None:
             self.say("Nothing to undo.")
             return
-        self.say(f"{len(restored)} papers are unread again.")
+        if step.star is not None:
+            self.say(f"★ Starred again: {step.star.paper.title}")
+            if self.session.scope == STARRED:
+                self.paper_list.show(self.session.visible(), keep=step.star.paper.id)
+        else:
+            self.say(f"{len(step.read_ids)} papers are unread again.")
         self.marks_changed()
 
     # -- settings and dialogs ---------------------------------------------------------
