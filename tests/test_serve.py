@@ -207,3 +207,20 @@ async def test_reading_in_chromium(server, tmp_path):
         await asyncio.sleep(0.05)
     assert server.apps() == []
     assert f'[stars."{SECOND_ID}"]' in server.state.read_text()
+
+
+async def test_behind_a_reverse_proxy_the_page_names_the_public_url(tmp_path):
+    pytest.importorskip("textual_serve", reason="textual-serve is not installed (pip install -e '.[test]')")
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from reader.web.server import ReaderServer
+
+    server = ReaderServer(["true"], port=8000, public_url="https://example.org/reader/")
+    async with TestClient(TestServer(await server._make_app())) as client:
+        page = await client.get(f"/?token={server.token}", headers={"Host": "example.org", "X-Forwarded-Proto": "https"})
+        html = await page.text()
+        assert page.status == 200 and "Secure" in page.headers["Set-Cookie"]
+        assert f'data-session-websocket-url="wss://example.org/reader/ws/{server.token}"' in html
+        assert 'src="/reader/static/js/textual.js"' in html
+        assert (await client.get(f"/?token={server.token}", headers={"Host": "example.net"})).status == 403
+    assert server.url == f"https://example.org/reader/?token={server.token}"
