@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--dump and --export do not go together")
     if args.serve and (args.dump or args.export):
         parser.error("--serve goes with neither --dump nor --export")
+    if (args.host or args.public_url) and not args.serve:
+        parser.error("--host and --public-url go with --serve")
     try:
         from reader.core.config import resolve_paths
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -38,6 +40,24 @@ def test_serve_without_textual_serve_says_how_to_install_it(monkeypatch, capsys)
     assert exit.value.code == 2
     err = capsys.readouterr().err
     assert err == "digest-reader: error: --serve needs textual-serve: pip install 'digest-reader[web]'\n"
+
+
+def test_serve_refuses_a_missing_path_and_a_busy_port_in_one_line(tmp_path):
+    pytest.importorskip("textual_serve", reason="textual-serve is not installed (pip install -e '.[test]')")
+    from serve_support import free_port
+
+    env = {**os.environ, "DIGEST_READER_STATE": str(tmp_path / "state.toml")}
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", free_port()))
+        busy.listen()
+        port = busy.getsockname()[1]
+        for args, message in (
+            ([str(tmp_path / "nothing.md")], "nothing.md"),
+            (["--port", str(port), str(TODAY)], f"cannot serve on port {port}"),
+        ):
+            result = subprocess.run([sys.executable, "-m", "reader", "--serve", *args], capture_output=True, text=True, env=env, timeout=GUARD)
+            assert result.returncode == 2 and result.stdout == ""
+            assert result.stderr.startswith("digest-reader: error: ") and message in result.stderr and result.stderr.count("\n") == 1
 
 
 def test_the_app_command_is_execd_and_quoted():

@@ -95,7 +95,10 @@ class ReaderServer(Server):
         super().__init__(app_command(argv), host=host, port=port, title=title, public_url=public, statics_path=STATIC, templates_path=TEMPLATES)
         self.token = token or secrets.token_urlsafe(24)
         self.reap_after = reap_after
-        allowed = {_netloc(name, port) for name in LOOPBACK_NAMES} | {_netloc(host, port)}
+        names = (*LOOPBACK_NAMES, host)
+        allowed = {_netloc(name, port) for name in names}
+        if port in (80, 443):  # browsers leave the default port out of Host and Origin
+            allowed |= {_netloc(name, port).rsplit(":", 1)[0] for name in names}
         public_parts = urlsplit(public)
         allowed.add(public_parts.netloc.lower())
         self.allowed_hosts = allowed
