@@ -248,3 +248,20 @@ async def test_starring_says_so_on_the_status_line_and_never_covers_the_detail_p
         app.main.say("short", 0.05)
         await pilot.pause(0.3)
         assert "128 papers" in screen_text(app).splitlines()[0], "the counts come back"
+
+
+async def test_reopening_returns_to_the_paper_left_and_sections_keep_it(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("j", "j", "j")
+        left = app.main.paper_list.current.id
+        await pilot.press("l")  # cs.CV lists it too: the cursor stays on it
+        assert app.session.scope == "cs.CV" and app.main.paper_list.current.id == left
+        await pilot.press("q")
+    app.store.close()
+    again = make_app(tmp_path)
+    async with again.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert again.main.paper_list.current.id == left
+        assert again.main.detail.paper.id == left
+    again.store.close()

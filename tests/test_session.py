@@ -611,3 +611,23 @@ def test_a_delay_of_zero_reads_a_chosen_paper_as_it_is_shown_with_no_timer(store
     session.reconfigure(Config(mark_read="auto", mark_read_delay=0.01))
     assert session.show(first, 6.0, chosen=True) is None  # read already
     assert session.show(second, 6.0, chosen=True) == second.id and session.auto_read.deadline is None
+
+
+def test_a_start_resumes_where_the_digest_was_left_else_at_its_first_unread(store, today):
+    """Issue 13: reopening returns to the paper on show; a first open starts at the first unread."""
+    session = session_of(store, today)
+    session.mark_read([paper.id for paper in today.papers[:3]], True)
+    assert session.start_paper() == today.papers[3].id, "first open: the first unread paper of All"
+    session.select("cs.CL")
+    chosen = session.visible()[5]
+    session.show(chosen, 0.0, chosen=True)
+    again = session_of(store, today)
+    assert again.start_paper() == chosen.id
+    other_day = Digest(name="other.md", sections=[Section("cs.AI", [today.papers[0]])], papers=[today.papers[0]], entries=[("cs.AI", today.papers[0])])
+    assert session_of(store, other_day).start_paper() == today.papers[0].id, "positions are per digest"
+
+
+def test_a_remembered_paper_no_longer_in_the_digest_is_not_resumed(store, today):
+    session = session_of(store, today)
+    store.set_setting(f"position {today.name}", "9999.99999")
+    assert session.start_paper() == FIRST_ID

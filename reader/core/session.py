@@ -206,12 +206,28 @@ class ReadingSession:
             self.mark_read(step.read_ids, False)
         return step
 
+    def start_paper(self) -> str | None:
+        """The paper a start shows: the one on show when this digest was last open, if it is
+        still in it, else the first unread paper of All (else the first paper)."""
+        remembered = self.store.get_setting(self._position_key)
+        papers = self.visible(ALL)
+        if isinstance(remembered, str) and any(paper.id == remembered for paper in papers):
+            return remembered
+        return next((paper.id for paper in papers if not self.is_read(paper.id)), papers[0].id if papers else None)
+
+    @property
+    def _position_key(self) -> str:
+        """The setting that remembers where this digest was left (per digest file name)."""
+        return f"position {self.digest.name}"
+
     def show(self, paper: Paper | None, now: float, *, chosen: bool) -> str | None:
         """``paper`` is now in the detail pane, ``chosen`` by the user (a key, a click, enter)
         or landed on (start, section switch, filter, search: it is not read by staying).
         Returns the id of a paper that became read: the one left (shown long enough, before
         the UI's timer ran), or this one when its delay is (about) 0 (see AT_ONCE)."""
         left = self.auto_read.show(paper.id if paper else None, now, already_read=bool(paper and self.is_read(paper.id)), chosen=chosen)
+        if paper is not None and self.scope != STARRED and self.store.get_setting(self._position_key) != paper.id:
+            self.store.set_setting(self._position_key, paper.id)  # where to come back to
         marked = self._auto_mark(left)
         deadline = self.auto_read.deadline
         if deadline is not None and deadline - now < AT_ONCE:  # no UI timer for (almost) no time: read now

@@ -81,12 +81,13 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
         self._refresh_sidebar()
         self.refresh_list()
 
-    def refresh_list(self, keep: str | None = None, *, from_top: bool = False) -> None:
+    def refresh_list(self, keep: str | None = None) -> None:
         """Redraw list, header and detail after a filter changed; the cursor stays on paper
-        ``keep``, else on the paper it was on unless ``from_top``."""
+        ``keep``, else on the paper it was on; an empty list (the start, a load) starts where
+        this digest was left, else on its first unread paper."""
         current = self.paper_list.current
-        if keep is None and not from_top and current is not None:
-            keep = current.id
+        if keep is None:
+            keep = current.id if current is not None else self.session.start_paper()
         self.paper_list.empty_message = self.session.empty_message()
         self.paper_list.show(self.session.visible(), keep=keep)
         self._refresh_header()
@@ -155,12 +156,14 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
         self.paper_list.focus()
 
     def _switch_scope(self, key: str | None, keep: str | None = None) -> None:
+        """Show sidebar entry ``key``: on paper ``keep``, else on the paper on show if the entry
+        lists it, else from the top."""
         if key is not None and self.session.select(key):
-            self.refresh_list(keep, from_top=True)
+            self.refresh_list(keep)
 
     def _select_section(self, index: int, keep: str | None = None) -> None:
         """Highlight sidebar line ``index`` (clamped) and show its papers in the same frame,
-        from the top or on paper id ``keep``."""
+        on paper id ``keep`` or as :meth:`_switch_scope` says."""
         if self.sections.entries:
             self.sections.highlight(index)
             self._switch_scope(self.sections.current_key, keep)
