@@ -72,15 +72,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 def fail(message: str) -> NoReturn:
     """End with the one-line error users and scripts expect, never a traceback."""
-    print(f"digest-reader: error: {message}", file=sys.stderr)
+    say(f"error: {message}")
     raise SystemExit(2)
+
+
+def say(message: str) -> None:
+    """One line on stderr, cleaned: paths and file contents in it may hold escape sequences."""
+    from reader.core.sanitize import clean
+
+    print(f"digest-reader: {clean(message)}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.output and not args.export:
+    if args.output is not None and not args.export:
         parser.error("-o/--output goes with --export")
+    if args.output is not None and not args.output.strip():
+        parser.error("-o/--output needs a file name (or - for standard output), not an empty string")
     if args.dump and args.export:
         parser.error("--dump and --export do not go together")
     if args.serve and (args.dump or args.export):
@@ -95,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as error:
             raise UsageError(str(error)) from None
         if args.show_paths:
-            print(f"state:  {paths.state}\nconfig: {paths.config}")
+            from reader.core.sanitize import clean
+
+            print(clean(f"state:  {paths.state}") + "\n" + clean(f"config: {paths.config}"))
             return 0
         if args.dump:
             return dump(args.paths)
@@ -154,29 +165,38 @@ def load_target(target: str) -> Digest:
 
 def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int:
     """``--export``: the starred papers (of the given digests, if any) in ``fmt``."""
-    from reader.core.export import ExportError, filter_stars, render, write
-    from reader.core.store import MarkStore
+    from reader.core.export import STDOUT_NAMES, ExportError, filter_stars, render, write
 
-    store = MarkStore.open(state)
+    store = open_store(state, strict=True)  # cannot read the state: an error before -o is touched
     stars = store.stars()
     store.close()
     for notice in store.notices:  # e.g. a broken state file was moved aside: say so, not just []
-        print(f"digest-reader: warning: {notice}", file=sys.stderr)
+        say(f"warning: {notice}")
     if targets:
         ids: set[str] = set()
         for target in targets:
             ids.update(paper.id for paper in load_target(target).papers)
         stars = filter_stars(stars, ids)
     text = render(stars, fmt)
-    if output is None:
+    if output is None or output in STDOUT_NAMES:
         sys.stdout.write(text)
         return 0
     try:
-        write(text, output)
+        written = write(text, output)
     except ExportError as error:
         raise UsageError(str(error)) from None
-    print(f"digest-reader: exported {len(stars)} papers to {output}", file=sys.stderr)
+    say(f"exported {len(stars)} papers to {written}")
     return 0
+
+
+def open_store(state: Path, *, strict: bool = False):
+    """The mark store of ``state``; a path that is no state file is a UsageError (nothing touched)."""
+    from reader.core.store import MarkStore, StateFileError
+
+    try:
+        return MarkStore.open(state, strict=strict, on_wait=say)
+    except StateFileError as error:
+        raise UsageError(str(error)) from None
 
 
 WEB_PACKAGES = {"textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2"}
@@ -244,12 +264,14 @@ def _start_tui(targets: list[str], paths: Paths) -> int:
         raise UsageError(str(error)) from None
 
     from reader.tui.app import DigestReader
-    from reader.core.store import MarkStore
 
-    store = MarkStore.open(paths.state)
+    store = open_store(paths.state)
     try:
         app = DigestReader(store=store, config=config, digest=digest, path=path, sample=sample, config_path=paths.config)
         app.run()
     finally:
         store.close()
+    if note := store.unsaved_note():  # a full disk, a lock never released: say where the marks went
+        say(f"error: {note}")
+        return 1
     return app.return_code or 0

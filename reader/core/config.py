@@ -189,6 +189,17 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     return Config(**values, warnings=warnings)
 
 
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is (from its ``st_mode``), for a message."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
 def _read_small(path: Path) -> bytes:
     """The bytes of a regular file of at most MAX_CONFIG_BYTES; opened without blocking, so a
     FIFO is refused at once rather than waited on."""
@@ -198,7 +209,7 @@ def _read_small(path: Path) -> bytes:
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "it is not a regular file (a FIFO, a device or a socket)")
+            raise OSError(errno.EINVAL, f"it is {file_kind(info.st_mode)}, not a regular file")
         data = file.read(MAX_CONFIG_BYTES + 1)
     if len(data) > MAX_CONFIG_BYTES:
         raise OSError(errno.EFBIG, f"it is larger than {MAX_CONFIG_BYTES // 1024} KB")

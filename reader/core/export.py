@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import stat
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +24,7 @@ from pathlib import Path
 from string import ascii_lowercase
 from urllib.parse import quote
 
-from reader.core.config import user_path
+from reader.core.config import file_kind, user_path
 from reader.core.model import Star
 from reader.core.sanitize import clean, is_safe_url
 
@@ -401,36 +402,58 @@ def default_path(fmt: str, export_dir: str | None, today: date) -> Path:
     return folder / f"digest-reader-starred-{today.isoformat()}.{_format(fmt).extension}"
 
 
-def write(text: str, path: str | Path) -> None:
+STDOUT_NAMES = ("-", "/dev/stdout")
+"""Output names that mean standard output (the caller writes there; :func:`write` refuses them)."""
+
+
+def write(text: str, path: str | Path) -> Path:
     """Write the export atomically (temp file + rename): a failure never leaves half a file.
 
-    A read-only file is refused even though rename could replace it, since that is what the
-    user asked for by making it read-only.
+    A symlink is followed and its target replaced (atomically, in the target's folder), so the
+    link stays a link; an existing file keeps its permissions. Only regular files are written:
+    a FIFO, a device or a socket is refused, untouched. A read-only file is refused even though
+    rename could replace it, since that is what the user asked for by making it read-only.
+    Returns the file written (the link's target for a link).
     """
+    shown = clean(str(path))
     try:
-        path = user_path(path)
-        if path.is_dir():
-            raise ExportError(f"{path} is a directory")
-        if not path.parent.is_dir():
-            raise ExportError(f"folder does not exist: {path.parent}")
-        if path.exists() and not os.access(path, os.W_OK):
-            raise ExportError(f"permission denied: {path}")
+        if not str(path).strip():
+            raise ExportError("the output path is empty")
+        if str(path) in STDOUT_NAMES:
+            raise ExportError(f"{shown} is standard output: print the export instead of writing a file")
+        target = Path(os.path.realpath(user_path(path)))
+        try:
+            info = os.stat(target)
+        except FileNotFoundError:
+            info = None
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            raise ExportError(f"{shown} is a directory")
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            raise ExportError(f"{shown} is {file_kind(info.st_mode)}, not a regular file; nothing was written (use -o - for standard output)")
+        if not target.parent.is_dir():
+            raise ExportError(f"folder does not exist: {clean(str(target.parent))}")
+        if info is not None and not os.access(target, os.W_OK):
+            raise ExportError(f"permission denied: {shown}")
     except ValueError as error:
-        raise ExportError(str(error)) from None
+        raise ExportError(clean(str(error))) from None
     except OSError as error:  # a name too long, a loop of links
-        raise ExportError(f"cannot write {path}: {error.strerror or error}") from None
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        raise ExportError(f"cannot write {shown}: {clean(error.strerror or str(error))}") from None
+    temp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         with open(temp, "xb") as file:  # "x": plain open() permissions, never someone else's file
+            if info is not None:
+                os.fchmod(file.fileno(), stat.S_IMODE(info.st_mode))  # the file keeps its mode
             # "replace": lone surrogates from a damaged state file must not abort the export.
             file.write(text.encode("utf-8", "replace"))
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temp, path)
+        os.replace(temp, target)
     except PermissionError as error:
-        raise ExportError(f"permission denied: {path}") from error
+        raise ExportError(f"permission denied: {shown}") from error
     except OSError as error:
-        raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
+        raise ExportError(f"cannot write {shown}: {clean(error.strerror or str(error))}") from error
     finally:
         with suppress(OSError):
             temp.unlink(missing_ok=True)
+    return target
+

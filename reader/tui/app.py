@@ -6,6 +6,7 @@ Reading keys live on :class:`MainScreen`; rules live in :class:`ReadingSession`.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
@@ -42,8 +43,11 @@ def _stylesheet() -> str:
 
 FIRST_BATCH = 60
 """Papers parsed before the first screen of a big digest is shown: more than a screenful."""
-EXIT_GRACE = 3.0
-"""Seconds a signalled app may take to end before the process ends it (see ``_on_signal``)."""
+EXIT_GRACE = 1.5
+"""Seconds an ending app may take to shut Textual down before the process saves the marks and
+ends itself (see ``_end_soon``): the shutdown can hang on a terminal that is gone."""
+SIGNAL_LOCK_WAIT = 1.0
+"""After a signal, the longest wait for another process's lock on the state; then a rescue file."""
 
 
 class LoadProgress(Message):
@@ -103,7 +107,11 @@ class DigestReader(App[int]):
 
     def on_mount(self) -> None:
         self._previous_handlers = {signum: signal.signal(signum, self._on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
+        for warning in self.session.config.warnings:  # e.g. a config that cannot be reached: the defaults apply
+            self.notify(warning, title="Config", severity="warning", timeout=10, markup=False)
         self._show_new_notices()
+        self._terminal = not self.is_headless and os.isatty(0)
+        """Started on a terminal: when it is gone (no longer a tty), the app ends (``_pick_up_other_instances``)."""
         self.call_after_refresh(self._first_frame_shown)
         if self.session.loading:
             self._loader.start(self.path)  # at once: the first papers may make the first frame
@@ -121,10 +129,33 @@ class DigestReader(App[int]):
         return self.main
 
     def on_unmount(self) -> None:
-        """Stop a load, and give the process its signal handlers back (tests run many apps in one process)."""
+        """Stop a load, and give the process its signal handlers back (tests run many apps in one
+        process). A real terminal's app keeps them and starts the countdown of ``_end_soon``
+        instead: what follows is Textual's driver shutdown, which can hang on a terminal that is gone."""
         self._loader.cancel()
+        if not self.is_headless:  # a real terminal: the handlers stay, a SIGHUP during the shutdown still saves
+            self._end_soon()
+            return
         for signum, handler in self._previous_handlers.items():
             signal.signal(signum, handler)
+
+    def _end_soon(self) -> None:
+        """End the process after EXIT_GRACE unless it ended by then: the marks saved first (or
+        rescued, said on stderr, exit status 1). A clean exit does not wait for the daemon timer."""
+        if getattr(self, "_ender", None) is None:
+            self._ender = threading.Timer(EXIT_GRACE, self._end_now)
+            self._ender.daemon = True
+            self._ender.start()
+
+    def _end_now(self) -> None:
+        """Save (never waiting long), rescue what could not be saved, say so, end the process."""
+        self.store.flush(lock_wait=SIGNAL_LOCK_WAIT)
+        self.store.rescue()
+        note = self.store.unsaved_note()
+        if note is not None:
+            with contextlib.suppress(OSError):  # stderr may be the terminal that is gone
+                os.write(2, f"digest-reader: error: {note}\n".encode("utf-8", "replace"))
+        os._exit(1 if note is not None else 0)
 
     # -- background jobs ------------------------------------------------------------
     # Threads report with messages: posting never waits, so a thread can never hold up the
@@ -198,7 +229,7 @@ class DigestReader(App[int]):
         self._match_interests()
         for warning in config.warnings:
             self.notify(warning, title="Config", severity="warning", markup=False)
-        self.notify(f"Reloaded {self.config_path}", timeout=3, markup=False)
+        self.notify(clean(f"Reloaded {self.config_path}"), timeout=3, markup=False)
 
     async def action_quit(self) -> None:
         self.store.flush()
@@ -221,7 +252,10 @@ class DigestReader(App[int]):
     # -- outside events -------------------------------------------------------------
 
     def _pick_up_other_instances(self) -> None:
-        """Another instance (or a sync tool) may have saved marks: show them."""
+        """Another instance (or a sync tool) may have saved marks: show them. And a terminal
+        that is gone (closed with no SIGHUP reaching this process) ends the app, marks saved."""
+        if self._terminal and not os.isatty(0):
+            self._end_now()
         if self.store.refresh():
             self.session.sync_read()
             self.main.marks_changed()
@@ -234,14 +268,15 @@ class DigestReader(App[int]):
         self._notices_shown = len(self.store.notices)
 
     def _on_signal(self, signum: int, frame: object) -> None:
-        """SIGTERM or a closed terminal (SIGHUP): save the marks, then leave cleanly.
+        """SIGTERM or a closed terminal (SIGHUP): save the marks, then leave.
 
-        Textual's shutdown can wait forever on its output thread when the terminal closes
-        during the first frames; the marks are saved by then, so after EXIT_GRACE seconds
-        the process ends anyway rather than linger asleep.
+        After SIGHUP there is no terminal to give back, and Textual's shutdown could wait
+        forever on its output thread to it: the marks are saved (or rescued) and the process
+        ends at once. After SIGTERM the app leaves cleanly, giving the terminal back, within
+        EXIT_GRACE seconds (see ``_end_soon``).
         """
-        self.store.flush()
-        deadline = threading.Timer(EXIT_GRACE, os._exit, args=(0,))
-        deadline.daemon = True  # a clean exit does not wait for it
-        deadline.start()
+        if signum == signal.SIGHUP:
+            self._end_now()
+        self.store.flush(lock_wait=SIGNAL_LOCK_WAIT)
+        self._end_soon()
         self.call_later(self.exit, 0)

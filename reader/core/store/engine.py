@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from reader.core.config import file_kind
 from reader.core.sanitize import clean
 from reader.core.store import fileformat
 from reader.core.store.marks import Marks, Ops, State
@@ -103,6 +104,7 @@ class MarkStore(Marks):
         self._restore = False  # a broken file was moved aside: write the marks known back
         self._lock_fd: int | None = None
         self._lock_stuck = False  # the last wait for the lock timed out: the next ones are short
+        self._lock_limit: float | None = None  # a shorter wait for the lock, for this flush only
         self._refused: str | None = None  # why the file at the path is not ours (found while running)
         self._retry = False
         self.rescued: Path | None = None
@@ -181,19 +183,22 @@ class MarkStore(Marks):
             changed, self._changed = self._changed, False
             return changed
 
-    def flush(self) -> bool:
+    def flush(self, *, lock_wait: float | None = None) -> bool:
         """Save pending changes now; True if everything is saved.
 
         Waits at most FLUSH_WAIT for a save already under way, so it is safe in a signal
-        handler that interrupted this store; :meth:`close` saves whatever is left.
+        handler that interrupted this store, and at most ``lock_wait`` (default LOCK_WAIT) for
+        another process's lock; :meth:`close` saves whatever is left.
         """
         if self.path is None:
             return True
         if not self._io_lock.acquire(timeout=FLUSH_WAIT):
             return False
         try:
+            self._lock_limit = lock_wait
             return self._save()
         finally:
+            self._lock_limit = None
             self._io_lock.release()
 
     def close(self) -> None:
@@ -209,12 +214,30 @@ class MarkStore(Marks):
         if self.path is not None:
             with self._io_lock:
                 self._save()
-                with self._lock:
-                    unsaved = bool(self._pending) and self._foreign is None
-                if unsaved and not self.unsaved:
-                    self.unsaved = True
-                    self.rescued = self._write_rescue()
+                self.rescue()
                 self._close_lock()
+
+    def rescue(self) -> Path | None:
+        """If marks are still unsaved (not for a file of another version), write them all to a
+        rescue file once, and say where in :attr:`rescued`. Takes no file lock and waits for no
+        save, so a signal handler may call it after a :meth:`flush` that gave up."""
+        with self._lock:
+            unsaved = bool(self._pending) and self._foreign is None
+        if unsaved and not self.unsaved and self.path is not None:
+            self.unsaved = True
+            self.rescued = self._write_rescue()
+        return self.rescued
+
+    def unsaved_note(self) -> str | None:
+        """One line for the user after :meth:`close` or :meth:`rescue`, if marks were not saved."""
+        if not self.unsaved:
+            return None
+        if self.rescued is None:
+            return clean(f"marks could not be saved to {self.path}, and no rescue file could be written; they are lost")
+        return clean(
+            f"marks could not be saved to {self.path}; all of them were written to {self.rescued}"
+            " (open it with --state, or copy it over the marks file)"
+        )
 
     def _close_lock(self) -> None:
         if self._lock_fd is not None:
@@ -425,14 +448,14 @@ class MarkStore(Marks):
             except OSError as exc:
                 if exc.errno != errno.ENXIO:  # ENXIO: a socket (or a device with nothing behind it)
                     raise
-                raise _NotOurs(f"it is {_kind(os.stat(self.path).st_mode)}, not a regular file") from None
+                raise _NotOurs(f"it is {file_kind(os.stat(self.path).st_mode)}, not a regular file") from None
             if stat.S_ISDIR(os.fstat(fd).st_mode):  # a folder at the path: marks stay in memory
                 os.close(fd)
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(self.path))
             with os.fdopen(fd, "rb") as file:
                 info = os.fstat(fd)
                 if not stat.S_ISREG(info.st_mode):
-                    raise _NotOurs(f"it is {_kind(info.st_mode)}, not a regular file")
+                    raise _NotOurs(f"it is {file_kind(info.st_mode)}, not a regular file")
                 if info.st_size > MAX_STATE_BYTES:
                     raise _NotOurs(f"it is larger than {MAX_STATE_BYTES // 2**20} MB")
                 stamp = _stamp(info)
@@ -513,7 +536,7 @@ class MarkStore(Marks):
         """Take the lock, waiting at most LOCK_WAIT (a moment only, while it stays stuck) for
         another process; LockTimeout after that."""
         start = time.monotonic()
-        limit = 0.2 if self._lock_stuck else LOCK_WAIT
+        limit = min(0.2 if self._lock_stuck else LOCK_WAIT, LOCK_WAIT if self._lock_limit is None else self._lock_limit)
         said = False
         while True:
             try:
@@ -547,16 +570,6 @@ class MarkStore(Marks):
             reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
             self.notices.append(clean(f"Cannot save marks to {self.path}: {reason}. Marks are kept in memory only, for now."))
 
-
-def _kind(mode: int) -> str:
-    """What a file that is not a regular file is, for a message."""
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
 
 
 def _stamp(stat: os.stat_result) -> Stamp:
