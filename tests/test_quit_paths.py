@@ -210,3 +210,17 @@ def test_marks_that_a_full_disk_refused_are_rescued_at_quit_and_the_exit_says_so
     [rescued] = rescue_dir.glob("state.toml.rescue-*.toml")
     doc = tomllib.loads(rescued.read_text(encoding="utf-8"))
     assert len(doc["stars"]) == 30
+
+
+def test_reading_works_when_the_states_folder_cannot_exist(tmp_path):
+    """The state's parent is a plain file: the config beside it cannot be read ("Not a
+    directory"), which ended the command with status 2. No config is the defaults, with a notice."""
+    (tmp_path / "file").write_text("a plain file where a folder should be")
+    pid, fd = start_command([sys.executable, "-m", "reader", str(TODAY)], reader_env(tmp_path / "file" / "state.toml"))
+    try:
+        assert b"ICONIC-444" in read_until(fd, b"ICONIC-444"), "the digest is shown"
+        os.write(fd, b"q")
+        status = drain(fd, pid, timeout=30)
+    finally:
+        os.close(fd)
+    assert status == 0, "nothing was marked, so nothing is lost"

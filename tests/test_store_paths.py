@@ -366,3 +366,11 @@ def test_a_half_written_file_is_looked_at_again_before_it_is_called_broken(state
     monkeypatch.setattr(engine.time, "sleep", real_sleep)
     assert not list(state.parent.glob("*.corrupt-*")) and store.notices == []
     assert len(store.read_ids) == 3000
+
+
+def test_unsaved_ui_settings_alone_need_no_rescue(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    store = MarkStore.open(tmp_path / "file" / "state.toml", save_delay=None)
+    store.set_setting("detail_view", "abstract")
+    store.close()
+    assert not store.unsaved and store.rescued is None

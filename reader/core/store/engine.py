@@ -218,11 +218,11 @@ class MarkStore(Marks):
                 self._close_lock()
 
     def rescue(self) -> Path | None:
-        """If marks are still unsaved (not for a file of another version), write them all to a
+        """If read or starred marks are still unsaved (not for a file of another version), write them all to a
         rescue file once, and say where in :attr:`rescued`. Takes no file lock and waits for no
         save, so a signal handler may call it after a :meth:`flush` that gave up."""
-        with self._lock:
-            unsaved = bool(self._pending) and self._foreign is None
+        with self._lock:  # UI settings (the view, a position) are no marks: they alone need no rescue
+            unsaved = bool(self._pending.read or self._pending.stars) and self._foreign is None
         if unsaved and not self.unsaved and self.path is not None:
             self.unsaved = True
             self.rescued = self._write_rescue()
