@@ -224,3 +224,27 @@ def test_reading_works_when_the_states_folder_cannot_exist(tmp_path):
     finally:
         os.close(fd)
     assert status == 0, "nothing was marked, so nothing is lost"
+
+
+def test_q_ends_the_app_while_another_process_holds_the_lock_and_rescues_the_marks(tmp_path):
+    """Another process holding the lock kept the app from ever exiting after q."""
+    state = tmp_path / "state.toml"
+    state.write_text("version = 1\n", encoding="utf-8")
+    lock = os.open(tmp_path / "state.toml.lock", os.O_RDONLY | os.O_CREAT, 0o600)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        pid, fd = start_command([sys.executable, "-m", "reader", str(TODAY)], {**reader_env(state), "TMPDIR": str(tmp_path)})
+        try:
+            assert b"ICONIC-444" in read_until(fd, b"ICONIC-444", timeout=30)
+            os.write(fd, b"s")
+            time.sleep(0.3)
+            os.write(fd, b"q")
+            status = drain(fd, pid, timeout=45)
+        finally:
+            os.close(fd)
+    finally:
+        os.close(lock)
+    assert status == 1
+    [rescued] = tmp_path.glob("state.toml.rescue-*.toml")
+    assert '[stars."2601.10802"]' in rescued.read_text(encoding="utf-8")
+    assert state.read_text(encoding="utf-8") == "version = 1\n"
