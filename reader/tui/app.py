@@ -104,6 +104,9 @@ class DigestReader(App[int]):
         self._loader = Loader(lambda update: self.post_message(LoadProgress(update)), first_batch=FIRST_BATCH)
         self._notices_shown = 0
         self._previous_handlers: dict[int, object] = {}
+        self._terminal = False
+        """Started on a real terminal (set at mount): when it is gone (no longer a tty), the app
+        ends (``_pick_up_other_instances``); when the app ends, ``_end_soon`` guards the shutdown."""
 
     def on_mount(self) -> None:
         self._previous_handlers = {signum: signal.signal(signum, self._on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)}
@@ -111,7 +114,6 @@ class DigestReader(App[int]):
             self.notify(warning, title="Config", severity="warning", timeout=10, markup=False)
         self._show_new_notices()
         self._terminal = not self.is_headless and os.isatty(0)
-        """Started on a terminal: when it is gone (no longer a tty), the app ends (``_pick_up_other_instances``)."""
         self.call_after_refresh(self._first_frame_shown)
         if self.session.loading:
             self._loader.start(self.path)  # at once: the first papers may make the first frame
@@ -133,7 +135,7 @@ class DigestReader(App[int]):
         process). A real terminal's app keeps them and starts the countdown of ``_end_soon``
         instead: what follows is Textual's driver shutdown, which can hang on a terminal that is gone."""
         self._loader.cancel()
-        if not self.is_headless:  # a real terminal: the handlers stay, a SIGHUP during the shutdown still saves
+        if self._terminal:  # a real terminal: the handlers stay, a SIGHUP during the shutdown still saves
             self._end_soon()
             return
         for signum, handler in self._previous_handlers.items():
