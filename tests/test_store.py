@@ -480,6 +480,28 @@ def test_close_saves_what_is_pending(open_store, state):
     assert open_store().is_read("2601.00001")
 
 
+def test_close_right_before_the_saver_clears_its_wake_up_does_not_hang(open_store, state):
+    """A close() between the saver's delay and its clearing of the wake-up left the saver
+    waiting forever, and close() joining it (seen as a hung test run on a loaded machine)."""
+    store = MarkStore.open(state, save_delay=0.01)
+    store.flush()
+
+    class CloseJustBeforeClear(threading.Event):
+        def clear(self) -> None:
+            store._stop.set()  # what close() does, at the worst moment: stop, then wake up
+            self.set()
+            super().clear()
+
+    waiting_on, store._wake = store._wake, CloseJustBeforeClear()
+    store.set_read("2601.00001")
+    waiting_on.set()  # let the saver out of the wait it is in
+    saver = store._thread
+    saver.join(30)  # a guard against a hang, not a time limit
+    assert not saver.is_alive(), "the saver missed the stop and waits for a wake-up that was cleared"
+    store.close()
+    assert open_store().is_read("2601.00001")
+
+
 def test_refresh_picks_up_another_instances_save(open_store):
     mine, other = open_store(), open_store()
     assert mine.refresh() is False

@@ -273,6 +273,8 @@ class MarkStore(Marks):
             if self._stop.wait(self._save_delay):
                 return  # close() saves the rest
             self._wake.clear()
+            if self._stop.is_set():
+                return  # close() came between the delay and the clear, whose wake-up this cleared
             with self._io_lock:
                 self._retry = not self._save()
 
