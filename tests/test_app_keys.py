@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len
+
 from app_support import CORPUS, footer_text, make_app, screen_text
 
 from reader.core.model import Digest
@@ -217,7 +219,6 @@ def test_readme_documents_every_key():
 
 
 async def test_chinese_paragraphs_fill_the_detail_pane_to_its_edge(tmp_path):
-    from rich.cells import cell_len
 
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -268,3 +269,51 @@ async def test_the_footer_drops_back_once_the_search_is_cleared(tmp_path):
         assert app.session.query is None
         assert "esc" not in footer_text(app)
         assert "q Quit" in footer_text(app), "room for the whole label again"
+
+
+async def test_the_layout_fits_small_and_wide_terminals(tmp_path):
+    """Issue 13: at 60x20 the first screen showed no summary; wide terminals waste the width."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert app.main.sections.size.width <= 16, "a narrow sidebar"
+        assert "TL;DR:" in screen_text(app), "the summary starts on the first screen"
+        await pilot.press("ctrl+b")
+        assert not app.main.sections.display and app.main.paper_list.size.width > 50
+        await pilot.press("ctrl+b")
+        assert app.main.sections.display
+    app = make_app(tmp_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        papers, detail = app.main.paper_list.region, app.main.detail.region
+        assert papers.y == detail.y and papers.right <= detail.x, "side by side"
+        assert max(cell_len(line.plain) for line in app.main.detail.lines) <= 100, "a readable measure"
+
+
+async def test_z_gives_the_detail_pane_the_whole_window_and_back(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("z")
+        assert isinstance(app.focused, PaperDetail)
+        assert not app.main.paper_list.display or app.main.paper_list.size.height == 0
+        assert app.main.detail.size.width >= 74
+        await pilot.press("n")  # the keys still walk the papers
+        assert app.main.detail.paper.id == app.main.paper_list.papers[1].id
+        await pilot.press("z")
+        assert isinstance(app.focused, PaperList) and app.main.paper_list.size.height > 0
+
+
+async def test_help_shows_the_daily_keys_first_and_says_when_there_is_more(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        for key, description in [("n", "Next unread"), ("N", "Previous unread"), ("s", "Star"), ("t", "Summary/Abstract"), ("/", "Search"), ("e", "Export"), ("q", "Quit")]:
+            assert re.search(rf"│ {re.escape(key)} +{re.escape(description)}", text), key
+        assert "more" not in text, "everything fits: no hint"
+    app = make_app(tmp_path)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "↓ more" in screen_text(app)

@@ -182,7 +182,7 @@ async def test_markup_in_titles_and_fields_shows_literally_in_list_and_detail(tm
     digest = parse_text(MARKUP_DIGEST, "markup.md")
     assert digest.papers[0].title == MARKUP
     app = make_app(tmp_path, digest)
-    async with app.run_test(size=(200, 50)) as pilot:
+    async with app.run_test(size=(159, 50)) as pilot:
         await pilot.pause()
         text = screen_text(app)
         assert text.count(MARKUP) >= 2, "the list row and the detail title"
@@ -209,7 +209,7 @@ async def test_markup_in_the_file_name_shows_literally_in_the_header(tmp_path):
     path = tmp_path / name
     path.write_text(digest_text(entry(1, "Plain title")), encoding="utf-8")
     app = make_app(tmp_path, path)
-    async with app.run_test(size=(200, 40)) as pilot:
+    async with app.run_test(size=(159, 40)) as pilot:
         await pilot.pause()
         header = screen_text(app).splitlines()[0]
         assert name in header
@@ -219,7 +219,7 @@ async def test_markup_in_the_file_name_shows_literally_in_the_header(tmp_path):
 
 async def test_markup_in_the_digest_name_shows_literally_in_the_header(tmp_path):
     app = make_app(tmp_path, Digest(name=MARKUP, papers=[Paper(id="2601.00001", title="T")]))
-    async with app.run_test(size=(200, 40)) as pilot:
+    async with app.run_test(size=(159, 40)) as pilot:
         await pilot.pause()
         assert MARKUP in screen_text(app).splitlines()[0]
         assert_screen_safe(app)
@@ -235,7 +235,7 @@ async def test_markup_file_name_while_loading_in_the_background(tmp_path):
         store=MarkStore.open(tmp_path / "state.toml"), config=Config(mark_read="manual"),
         path=path, open_url=RecordingOpener(),
     )
-    async with app.run_test(size=(200, 40)) as pilot:
+    async with app.run_test(size=(159, 40)) as pilot:
         assert name in screen_text(app).splitlines()[0]
         await settle(pilot, app)
         text = screen_text(app)
@@ -248,7 +248,7 @@ async def test_markup_file_name_while_loading_in_the_background(tmp_path):
 async def test_star_notification_quotes_the_title_literally(tmp_path):
     digest = parse_text(digest_text(entry(1, SHORT_MARKUP)), "n.md")
     app = make_app(tmp_path, digest)
-    async with app.run_test(size=(200, 40), notifications=True) as pilot:
+    async with app.run_test(size=(159, 40), notifications=True) as pilot:
         await pilot.press("s")
         await pilot.pause()
         text = screen_text(app)
@@ -263,7 +263,7 @@ async def test_star_notification_quotes_the_title_literally(tmp_path):
 
 async def test_help_screen_over_a_markup_digest(tmp_path):
     app = make_app(tmp_path, parse_text(MARKUP_DIGEST, "markup.md"))
-    async with app.run_test(size=(200, 50)) as pilot:
+    async with app.run_test(size=(159, 50)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
@@ -321,7 +321,7 @@ def test_exports_carry_no_control_characters_from_an_old_state_file(fmt):
 async def test_export_dialog_copies_markup_literally(tmp_path):
     digest = parse_text(digest_text(entry(1, MARKUP)), "e.md")
     app = make_app(tmp_path, digest, config=Config(mark_read="manual", export_dir=str(tmp_path / "exports")))
-    async with app.run_test(size=(200, 50), notifications=True) as pilot:
+    async with app.run_test(size=(159, 50), notifications=True) as pilot:
         await pilot.press("s", "e")
         await pilot.pause()
         await pilot.click("#export-copy")
@@ -409,7 +409,7 @@ async def test_control_sequences_never_reach_the_screen(tmp_path):
         f"escape{PAYLOADS['osc52']}.md",
     )
     app = make_app(tmp_path, digest)
-    async with app.run_test(size=(200, 50), notifications=True) as pilot:
+    async with app.run_test(size=(159, 50), notifications=True) as pilot:
         await pilot.pause()
         text = screen_text(app)
         assert "Escapes ␛[31mred␛]52;c;ZXZpbCBjbGlwYm9hcmQ=␇ kept" in text
@@ -417,7 +417,9 @@ async def test_control_sequences_never_reach_the_screen(tmp_path):
         assert_screen_safe(app)
         await pilot.press("s", "t")
         await pilot.pause()
-        assert "abstract ␛[31m" in screen_text(app)
+        abstract = [line.plain for line in app.main.detail.lines if line.plain.startswith("Abstract: ")]
+        assert abstract == ["Abstract: abstract"], "the abstract is on show (its escapes wrap to the next line)"
+        assert "␛[31m␛[2J" in screen_text(app)
         assert_screen_safe(app)
         await pilot.press("j")
         await pilot.pause()
@@ -435,7 +437,7 @@ async def test_escape_in_the_file_name_of_a_background_load_never_reaches_the_sc
         store=MarkStore.open(tmp_path / "state.toml"), config=Config(mark_read="manual"),
         path=path, open_url=RecordingOpener(),
     )
-    async with app.run_test(size=(200, 40), notifications=True) as pilot:
+    async with app.run_test(size=(159, 40), notifications=True) as pilot:
         await settle(pilot, app)
         assert not app.session.loading and not app.session.digest.papers, "the load failed"
         assert_screen_safe(app)
@@ -452,7 +454,7 @@ async def test_escapes_in_a_starred_snapshot_never_reach_the_screen(tmp_path):
         encoding="utf-8",
     )
     app = make_app(tmp_path, parse_text(digest_text(entry(1, "Today")), "d.md"))
-    async with app.run_test(size=(200, 40)) as pilot:
+    async with app.run_test(size=(159, 40)) as pilot:
         await pilot.pause()
         assert app.store.stars(), "the state file was read"
         app.main.sections.focus()
@@ -1080,7 +1082,7 @@ async def test_digest_text_never_moves_the_state_or_the_export(tmp_path, monkeyp
     app = make_app(state_dir, digest, config=Config(mark_read="manual", export_dir=str(exports)))
     expected_state = Path(os.path.realpath(state_dir / "state.toml"))
     assert app.store.path == expected_state
-    async with app.run_test(size=(200, 50)) as pilot:
+    async with app.run_test(size=(159, 50)) as pilot:
         await pilot.press("s", "r", "j", "s", "e")
         await pilot.pause()
         dialog = app.screen

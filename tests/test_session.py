@@ -424,6 +424,19 @@ def test_a_row_shows_the_title_as_math_and_every_mark(store):
     assert session.row(papers[0]).highlights == [], "a negated word is not marked"
 
 
+def test_a_row_names_its_category_where_the_list_mixes_them_and_its_first_author(store, today):
+    session = session_of(store, today)
+    first = today.papers[0]
+    row = session.row(first)
+    assert row.category == "cs.CV" and row.authors == "Gerhard Krumpl et al."
+    session.select("cs.CV")
+    assert session.row(first).category == "", "a section lists one category"
+    session.set_query(parse_query("OOD"))
+    assert session.row(first).category == "cs.CV", "search results mix them again"
+    lone = Paper(id="2601.00009", title="t", authors=("Ada Lovelace",))
+    assert session.row(lone).authors == "Ada Lovelace" and session.row(Paper(id="2601.00008", title="u")).authors == ""
+
+
 def test_search_by_read_and_starred_state(store):
     session = session_of(store, small_digest())
     session.install_index(PaperIndex.build(session.digest.papers))

@@ -1,4 +1,5 @@
-"""SVG snapshots of the main screen: summary and abstract, at 120x36 and 80x24, and a search.
+"""SVG snapshots of the main screen: summary and abstract at 60x20, 80x24, 120x36 and 200x50, a
+search, marks with the help, the zoomed detail pane, and the help at 80x24.
 
 Update after an intended change of looks with `pytest tests/test_snapshots.py --snapshot-update`
 and look at the report before committing.
@@ -10,7 +11,7 @@ import pytest
 from app_support import make_app
 
 
-@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
+@pytest.mark.parametrize("size", [(200, 50), (120, 36), (80, 24), (60, 20)], ids=["200x50", "120x36", "80x24", "60x20"])
 @pytest.mark.parametrize("keys", [[], ["t"]], ids=["summary", "abstract"])
 def test_main_screen(snap_compare, tmp_path, size, keys):
     assert snap_compare(make_app(tmp_path), press=keys, terminal_size=size)
@@ -27,3 +28,11 @@ def test_filtered_by_search(snap_compare, tmp_path):
 
 def test_marks_and_help(snap_compare, tmp_path):
     assert snap_compare(make_app(tmp_path), press=["s", "j", "r", "j", "question_mark"], terminal_size=(120, 36))
+
+
+def test_zoomed_detail_pane(snap_compare, tmp_path):
+    assert snap_compare(make_app(tmp_path), press=["j", "z"], terminal_size=(80, 24))
+
+
+def test_help_fits_80x24(snap_compare, tmp_path):
+    assert snap_compare(make_app(tmp_path), press=["question_mark"], terminal_size=(80, 24))

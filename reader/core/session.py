@@ -37,6 +37,10 @@ class RowInfo:
     interesting: bool = False
     highlights: list[tuple[int, int]] = field(default_factory=list)
     """Spans of ``title`` that match the search, as (start, end)."""
+    category: str = ""
+    """The paper's category where the list mixes categories (All, Starred, a search), else empty."""
+    authors: str = ""
+    """The first author, and "et al." for more (the list shows it where there is room)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,12 +274,15 @@ class ReadingSession:
     def row(self, paper: Paper) -> RowInfo:
         title = self.math(paper.title)
         query = self.query
+        mixed = self.scope in (ALL, STARRED) or query is not None  # a section lists one category
         return RowInfo(
             title=title,
             read=self.is_read(paper.id),
             starred=self.store.is_starred(paper.id),
             interesting=self.is_interesting(paper),
             highlights=highlight_spans(title, query) if query and query.highlights else [],
+            category=(paper.category or "") if mixed else "",
+            authors=paper.authors[0] + (" et al." if len(paper.authors) > 1 else "") if paper.authors else "",
         )
 
     def visible(self, scope: str | None = None) -> list[Paper]:

@@ -41,6 +41,8 @@ READING_KEYS: list[Binding] = [
     Binding("p", "open_link(True)", "Open PDF", id="open-pdf", show=False),
     Binding("y", "copy_link", "Copy link", id="copy-link", show=False),
     Binding("Y", "copy_citation", "Copy citation", id="copy-citation", show=False),
+    Binding("z", "zoom", "Zoom the detail pane", id="zoom", show=False),
+    Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle-sidebar", show=False),
     Binding("ctrl+r", "app.reload_config", "Reload config", id="reload-config", show=False),
 ]
 

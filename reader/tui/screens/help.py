@@ -38,7 +38,15 @@ class HelpScreen(ModalScreen[None]):
         for left, right in zip(cells[:half], [*cells[half:], (Text(), Text())], strict=False):
             table.add_row(*left, *right)
         yield Footer()  # the dialog's own keys; the main screen's are off while it is open
-        with VerticalScroll(id="help-body"):
-            yield Static("Keys", id="help-title")
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Keys"
             yield Static(table)
             yield Static("Ctrl+P opens the command palette with the same actions. Esc closes this help.", id="help-note")
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._hint_more)
+
+    def _hint_more(self) -> None:
+        """Say so on the frame when the keys do not all fit (a small terminal)."""
+        body = self.query_one("#help-body", VerticalScroll)
+        body.border_subtitle = "↓ more: scroll with ↓ or the wheel" if body.max_scroll_y > 0 else ""

@@ -10,10 +10,10 @@ from __future__ import annotations
 from time import monotonic
 from typing import Callable, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
@@ -51,12 +51,34 @@ class MainScreen(LinkActions, SearchActions, Screen[None]):
             yield SectionList(id="sections")
             with Vertical(id="reading"):
                 yield SearchBar(self.query_typed, id="search")
-                yield PaperList(self.session.row, id="papers")
-                yield PaperDetail(id="detail")
+                with Container(id="body"):
+                    yield PaperList(self.session.row, id="papers")
+                    yield PaperDetail(id="detail")
         yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in the help (?)
 
     def on_mount(self) -> None:
         self.refresh_all()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Fit the terminal: styles/reader.tcss says what each size class changes."""
+        width, height = event.size
+        self.set_class(width < 100, "-narrow")  # a narrower sidebar
+        self.set_class(width < 70, "-tiny")  # narrower still
+        self.set_class(width >= 160, "-wide")  # list and detail side by side
+        self.set_class(height < 30, "-short")  # the detail pane gets more of the height
+
+    def action_toggle_sidebar(self) -> None:
+        hidden = not self.has_class("-sidebar-hidden")
+        self.set_class(hidden, "-sidebar-hidden")
+        if hidden and self.focused is self.sections:
+            self.paper_list.focus()
+
+    def action_zoom(self) -> None:
+        """The detail pane takes the whole window, or gives it back."""
+        zoomed = not self.has_class("-zoom")
+        self.set_class(zoomed, "-zoom")
+        (self.detail if zoomed else self.paper_list).focus()
+        self._follow_cursor(chosen=zoomed)
 
     @property
     def paper_list(self) -> PaperList:

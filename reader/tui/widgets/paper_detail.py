@@ -21,6 +21,8 @@ from reader.core.wrap import wrap
 from reader.tui.widgets.line_view import LineView
 
 Spans = Callable[[str], list[tuple[int, int]]]
+MEASURE = 100
+"""Cells a line of the detail pane may take, however wide the terminal: longer lines read badly."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +143,7 @@ class PaperDetail(LineView):
     def _rewrap(self) -> None:
         """Wrap the blocks to the pane's width, once per width; not before the first layout
         (at width 0 every character would become a line)."""
-        width = self.scrollable_content_region.width
+        width = min(self.scrollable_content_region.width, MEASURE)
         if width == self._wrapped_width or width <= 0:
             return
         self._wrapped_width = width

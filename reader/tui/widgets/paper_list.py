@@ -20,6 +20,13 @@ from reader.core.session import RowInfo
 from reader.tui.widgets.line_view import LineView
 
 
+CATEGORY_WIDTH = 9
+"""Cells of the category column (``cs.CV``, ``astro-ph.GA``; longer ones end in …)."""
+AUTHORS_WIDTH = 24
+AUTHORS_FROM = 100
+"""The first author shows at the right of a row this wide or wider."""
+
+
 class PaperList(LineView):
     """A virtualized, keyboard-driven list of papers with a cursor."""
 
@@ -32,6 +39,7 @@ class PaperList(LineView):
         "paper-list--interest",
         "paper-list--match",
         "paper-list--empty",
+        "paper-list--meta",
     }
 
     class Highlighted(Message):
@@ -109,13 +117,14 @@ class PaperList(LineView):
             return self.blank()
         if index >= len(self._papers):
             return self.blank()
-        text = self._row_text(self._papers[index])
-        text.truncate(self.scrollable_content_region.width, overflow="ellipsis", pad=True)
+        text = self._row_text(self._papers[index], self.scrollable_content_region.width)
         if index == self._cursor:
             text.stylize(self.get_component_rich_style("paper-list--cursor"))
         return self.strip(text)
 
-    def _row_text(self, paper: Paper) -> Text:
+    def _row_text(self, paper: Paper, width: int) -> Text:
+        """``★•◆ cs.CV     Title…          First Author et al.``: marks, the category where the
+        list mixes them, the title, and the first author where the row has room."""
         info = self._row_info(paper)
         style = self.get_component_rich_style
         row = Text(no_wrap=True, end="")
@@ -123,10 +132,22 @@ class PaperList(LineView):
         row.append("•" if not info.read else " ", style("paper-list--dot"))
         row.append("◆" if info.interesting else " ", style("paper-list--interest"))
         row.append(" ")
+        if info.category:
+            category = Text(info.category, style("paper-list--meta"), no_wrap=True, end="")
+            category.truncate(CATEGORY_WIDTH, overflow="ellipsis", pad=True)
+            row.append_text(category)
+            row.append(" ")
         title_start = len(row)
         row.append(info.title, style("paper-list--read" if info.read else "paper-list--unread"))
         for start, end in info.highlights:
             row.stylize(style("paper-list--match"), title_start + start, title_start + end)
+        if info.authors and width >= AUTHORS_FROM:
+            row.truncate(width - AUTHORS_WIDTH - 2, overflow="ellipsis", pad=True)
+            authors = Text(info.authors, style("paper-list--meta"), no_wrap=True, end="")
+            authors.truncate(AUTHORS_WIDTH, overflow="ellipsis")
+            row.append("  ")
+            row.append_text(authors)
+        row.truncate(width, overflow="ellipsis", pad=True)
         return row
 
     def _on_click(self, event: events.Click) -> None:
