@@ -207,6 +207,8 @@ async def test_empty_day_opens_and_says_so(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("j", "t", "o")
         assert "no papers" in screen_text(app)
+        assert "│    This digest has no papers (an empty day)." in screen_text(app), "where titles start, like the rows"
+        assert "0 papers  ·  0 unread  ·  0 sections" in screen_text(app)
 
 
 def test_readme_documents_every_key():

@@ -176,3 +176,22 @@ def test_never_raises_nor_adds_control_characters(text):
     shown = to_unicode(text)
     assert isinstance(shown, str)
     assert control_characters(shown) <= control_characters(text)
+
+
+@pytest.mark.parametrize(
+    ("latex", "shown"),
+    [
+        ("0{\\deg} to 90{\\deg}", "0° to 90°"),
+        ("20\\textdegree C", "20° C"),
+        ("the ``quoted'' word", "the “quoted” word"),
+        ("``$x^2$ scaling''", "“x² scaling”"),
+        ("a.k.a.~Cross-Attention", "a.k.a. Cross-Attention"),
+        ("Fig.~3 shows", "Fig. 3 shows"),
+        ("~10% faster", "~10% faster"),
+        ("see http://host.org/~user/page", "see http://host.org/~user/page"),
+        ("it's the model's ''prime''", "it's the model's ''prime''"),
+    ],
+)
+def test_text_mode_latex(latex, shown):
+    """Issue 13: degrees, TeX quotes and ties in text, not only in math."""
+    assert to_unicode(latex) == shown

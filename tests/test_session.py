@@ -644,3 +644,12 @@ def test_a_remembered_paper_no_longer_in_the_digest_is_not_resumed(store, today)
     session = session_of(store, today)
     store.set_setting(f"position {today.name}", "9999.99999")
     assert session.start_paper() == FIRST_ID
+
+
+def test_the_header_counts_in_the_singular_and_says_how_many_repeats_were_merged(store):
+    one = Paper(id="2601.00001", title="one")
+    digest = Digest(name="one.md", sections=[Section("cs.AI", [one])], papers=[one], entries=[("cs.AI", one), ("cs.AI", one), ("cs.CL", one)])
+    assert session_of(store, digest).header(1)[1] == "1 paper (2 repeats merged)  ·  1 unread  ·  1 section"
+    weekend = load(TODAY.parent / "dw-dengwei__daily-arXiv-ai-enhanced__2025-03-18.md")
+    repeats = len(weekend.entries) - len(weekend.papers)
+    assert repeats > 0 and f"({repeats} repeats merged)" in session_of(store, weekend).header(0)[1]

@@ -116,3 +116,15 @@ def test_zero_width_gives_one_line():
 def test_width_one_holds_one_character_per_line():
     assert plain_lines("abc", 1) == ["a", "b", "c"]
     assert plain_lines("数据", 1) == ["数", "据"]  # wider than the line, still not lost
+
+
+def test_korean_breaks_at_spaces_and_chinese_between_characters():
+    """Issue 13: Korean broke mid-word (비침습적 / 이고)."""
+    korean = "이 연구는 비침습적 뇌-컴퓨터 인터페이스를 위한 새로운 방법을 제안하며 실험 결과가 우수함을 보여준다"
+    for width in (12, 20, 31):
+        lines = [line.plain for line in wrap(Text(korean), width)]
+        assert " ".join(lines) == korean, "every line ends at a space"
+        assert all(cell_len(line) <= width for line in lines)
+    chinese = [line.plain for line in wrap(Text("这是一个很长的中文句子用于测试换行功能"), 10)]
+    assert chinese == ["这是一个很", "长的中文句", "子用于测试", "换行功能"]
+    assert [line.plain for line in wrap(Text("비침습적인뇌컴퓨터인터페이스"), 10)] == ["비침습적인", "뇌컴퓨터인", "터페이스"], "a word wider than the line is folded"

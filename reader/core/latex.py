@@ -133,13 +133,17 @@ _TOKEN = re.compile(
     | (?P<space>\\[ ,;:])
     | \\(?:""" + _TEXT_COMMANDS + r""")\s*\{(?P<argument>[^{}]*)\}
     | (?P<accent>\\['"`^~=.](?:\{[A-Za-z]\}|[A-Za-z]) | \\[uvHckdbr](?:\{[A-Za-z]\}|\s[A-Za-z]))
+    | (?P<quotes>``(?P<quoted>[^`'\n]{1,300}?)'')
+    | (?P<tie>(?<=[A-Za-z.])~(?=[A-Za-z0-9]))
+    | (?P<degree>\{\\(?:deg|textdegree)\}|\\textdegree(?:\{\})?)
     | (?P<math>\$(?=[^\s$])(?:\\[^\n]|[^$\\\n]|\n(?![ \t]*\n))+?(?<=\S)\$(?!\d)
                | \\\((?:[^\n]|\n(?![ \t]*\n))+?\\\))
     """,
     re.VERBOSE,
 )
 """What is converted outside math: escaped specials, spacing commands, text commands with
-a flat argument, accents on a letter, and inline math, ``$...$`` or ``\\(...\\)`` (a LaTeX
+a flat argument, accents on a letter, TeX quotes (````quoted''`` → “quoted”), a tie between
+words (``a.k.a.~Cross``, not ``~10%`` or a URL's ``/~user``), degrees (``0{\\deg}`` → 0°), and inline math, ``$...$`` or ``\\(...\\)`` (a LaTeX
 line break ``\\\\`` is matched only so that its second backslash escapes nothing). Dollars
 follow pandoc's rule (no space inside them, no digit after the closing one) so prices like
 ``$5 and $10`` stay text; math may wrap over a line break but not over a blank line."""
@@ -164,8 +168,12 @@ def _convert_token(match: re.Match[str]) -> str:
         return match[0]
     if kind == "escape":
         return match[0][1]
-    if kind == "space":
+    if kind == "space" or kind == "tie":
         return " "
+    if kind == "quotes":
+        return "“" + _convert(match["quoted"]) + "”"
+    if kind == "degree":
+        return "°"
     if kind == "argument":
         return _convert(match["argument"])
     return _pylatexenc(match[0])
@@ -188,9 +196,9 @@ def _cached(text: str) -> str:
 def to_unicode(text: str) -> str:
     """The text with its inline math and known text commands shown as Unicode; never raises.
 
-    Text without ``$`` or ``\\`` is returned at once (most titles), the rest is cached since
+    Text without ``$``, ``\\``, TeX quotes or ``~`` is returned at once (most titles), the rest is cached since
     the app converts every visible row on each repaint.
     """
-    if "$" not in text and "\\" not in text:
+    if "$" not in text and "\\" not in text and "``" not in text and "~" not in text:
         return text
     return _cached(text)

@@ -17,6 +17,7 @@ from reader.core.config import Config
 from reader.core.latex import to_unicode
 from reader.core.library import ALL, STARRED, Count, Filters, Library
 from reader.core.model import Digest, Paper, Star
+from reader.core.parse.builder import plural
 from reader.core.search import Interests, Query, SearchIndex, highlight_spans
 from reader.core.store import MarkStore
 
@@ -325,7 +326,11 @@ class ReadingSession:
         """The header's digest name and its facts, given how many papers the list shows."""
         digest = self.digest
         unread = self.counts()[0].unread
-        parts = [f"{len(digest.papers)} papers", f"{unread} unread", f"{len(digest.sections)} sections"]
+        papers = plural(len(digest.papers), "paper", "papers")
+        repeats = len(digest.entries) - len(digest.papers)
+        if repeats > 0:  # a weekend digest repeats Friday's papers: say they were merged
+            papers += f" ({plural(repeats, 'repeat', 'repeats')} merged)"
+        parts = [papers, f"{unread} unread", plural(len(digest.sections), "section", "sections")]
         if self.loading:
             parts.append("loading…")
         if self.query is not None:

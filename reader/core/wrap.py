@@ -2,7 +2,7 @@
 
 Textual breaks lines only at spaces, so a label such as ``TL;DR:`` is left alone on its
 line and a long CJK run is folded at the edge mid-word. Here a line may break at a
-space or between two wide (CJK) characters, never before closing punctuation such as
+space or between two wide Chinese or Japanese characters (Korean breaks at spaces only), never before closing punctuation such as
 ``，`` or ``)`` and never after an opening one; a run with no break opportunity that is
 wider than the line is folded. Widths are terminal cells, so CJK characters count two.
 """
@@ -18,13 +18,19 @@ _NO_LINE_START = set("，。、；：！？）」』】》〉〕］｝…‥・�
 _NO_LINE_END = set("（「『【《〈〔［｛([{‘“")
 
 
+def _is_hangul(char: str) -> bool:
+    """Korean is written with spaces between words: it breaks there, like Latin text."""
+    code = ord(char)
+    return 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F or 0xA960 <= code <= 0xA97F or 0xD7B0 <= code <= 0xD7FF
+
+
 def _can_break(before: str, after: str, before_wide: bool, after_wide: bool) -> bool:
     """Whether a line may end between ``before`` and ``after``."""
     if after == " ":
         return False
     if before == " ":
         return True
-    if not (before_wide or after_wide):
+    if not (before_wide or after_wide) or _is_hangul(before) or _is_hangul(after):
         return False
     return after not in _NO_LINE_START and before not in _NO_LINE_END
 

@@ -20,6 +20,8 @@ from reader.core.session import RowInfo
 from reader.tui.widgets.line_view import LineView
 
 
+MARKS_WIDTH = 4
+"""Cells before a title: star, unread dot, interest mark and a space (an empty list's message starts there too)."""
 CATEGORY_WIDTH = 9
 """Cells of the category column (``cs.CV``, ``astro-ph.GA``; longer ones end in …)."""
 AUTHORS_WIDTH = 24
@@ -113,7 +115,7 @@ class PaperList(LineView):
         index = int(self.scroll_offset.y) + y
         if not self._papers:
             if y == 0:
-                return self.strip(Text(self.empty_message, style=self.get_component_rich_style("paper-list--empty")))
+                return self.strip(Text(" " * MARKS_WIDTH + self.empty_message, style=self.get_component_rich_style("paper-list--empty")))
             return self.blank()
         if index >= len(self._papers):
             return self.blank()
