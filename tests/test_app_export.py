@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import bibtexparser
-from app_support import make_app, screen_text
+from app_support import footer_text, make_app, screen_text
 
 from reader.core.config import Config
 from reader.tui.screens.export import ExportScreen
@@ -37,7 +37,7 @@ async def test_choosing_a_format_changes_the_default_extension(tmp_path):
     app = make_app(tmp_path, config=Config(mark_read="manual", export_dir=str(tmp_path)))
     async with app.run_test(size=(120, 36)) as pilot:
         dialog = await star_two_and_open_export(pilot)
-        await pilot.press("down", "down", "down", "down", "enter")  # the json radio button
+        await pilot.press("down", "down", "down", "down", "space")  # the json radio button
         assert dialog.path_input.value.endswith(".json")
         await pilot.click("#export-save")
         await pilot.pause()
@@ -86,3 +86,27 @@ async def test_paths_that_cannot_name_a_file_keep_the_dialog_open(tmp_path):
             await pilot.pause()
             assert app.screen is dialog
             assert "no such user" in screen_text(app) or "cannot write" in screen_text(app)
+
+
+async def test_enter_on_a_format_exports_in_that_format(tmp_path):
+    app = make_app(tmp_path, config=Config(mark_read="manual", export_dir=str(tmp_path)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await star_two_and_open_export(pilot)
+        assert "⏎ Export" in footer_text(app) and "Copy to clipboard" in footer_text(app), "the dialog shows its keys"
+        await pilot.press("down", "down", "down", "down", "enter")  # the fifth format, json
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)
+        [written] = tmp_path.glob("digest-reader-starred-*.json")
+        assert len(json.loads(written.read_text(encoding="utf-8"))) == 2
+        assert not list(tmp_path.glob("digest-reader-starred-*.bib")), "only the format enter was pressed on"
+
+
+async def test_the_export_dialog_fits_60x20(tmp_path):
+    app = make_app(tmp_path, config=Config(mark_read="manual", export_dir=str(tmp_path)))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await star_two_and_open_export(pilot)
+        text = screen_text(app)
+        for shown in ("Export 2 starred papers", "bibtex", "json", "Save to:", "Export", "Cancel"):
+            assert shown in text, shown
+        save = app.screen.query_one("#export-save")
+        assert save.region.bottom <= 19 and save.region.right <= 60, "the buttons are on screen"

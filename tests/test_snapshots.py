@@ -36,3 +36,12 @@ def test_zoomed_detail_pane(snap_compare, tmp_path):
 
 def test_help_fits_80x24(snap_compare, tmp_path):
     assert snap_compare(make_app(tmp_path), press=["question_mark"], terminal_size=(80, 24))
+
+
+def test_export_dialog_fits_60x20(snap_compare, tmp_path):
+    async def open_export(pilot):
+        await pilot.press("s", "j", "s", "e")
+        pilot.app.screen.path_input.value = "~/starred.bib"  # the default holds today's date and the home folder
+        await pilot.pause()
+
+    assert snap_compare(make_app(tmp_path), run_before=open_export, terminal_size=(60, 20))

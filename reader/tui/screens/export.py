@@ -14,18 +14,23 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from reader.core.export import FORMATS, ExportError, default_path, render, write
 from reader.core.model import Star
+from reader.core.parse.builder import plural
 
 
 class ExportScreen(ModalScreen[str | None]):
     """Choose format and path for exporting the starred papers."""
 
-    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="close-export")]
+    BINDINGS = [
+        Binding("enter", "confirm", "Export", id="export-confirm", priority=True),
+        Binding("ctrl+y", "copy", "Copy to clipboard", id="export-copy-key", priority=True),
+        Binding("escape,q", "dismiss", "Close", id="close-export"),
+    ]
 
     def __init__(self, stars: list[Star], export_dir: str | None) -> None:
         """Export ``stars``; each format proposes a file in ``export_dir`` (None: home)."""
@@ -40,8 +45,8 @@ class ExportScreen(ModalScreen[str | None]):
         if self.app.is_web:  # served to a browser (--serve): the file goes to the viewer, so only its name is asked
             self._default_paths = {name: Path(path.name) for name, path in self._default_paths.items()}
         yield Footer()  # the dialog's own keys; the main screen's are off while it is open
-        with Vertical(id="export-body"):
-            yield Static(f"Export {len(self._stars)} starred papers", id="export-title", markup=False)
+        with VerticalScroll(id="export-body") as body:
+            body.border_title = f"Export {plural(len(self._stars), 'starred paper', 'starred papers')}"
             with RadioSet(id="export-format"):
                 for index, (name, description) in enumerate(self._formats.items()):
                     yield RadioButton(Text(f"{name:9} {description}"), value=index == 0, name=name)
@@ -67,14 +72,29 @@ class ExportScreen(ModalScreen[str | None]):
         error.display = bool(message)
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self._choose(event.pressed.name or self._format)
+
+    def _choose(self, name: str) -> None:
         """A new format: move the path to that format's default unless the user typed their own."""
         previous_default = str(self._default_paths[self._format])
-        self._format = event.pressed.name or self._format
+        self._format = name
         if self.path_input.value == previous_default:
             self.path_input.value = str(self._default_paths[self._format])
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def action_confirm(self) -> None:
+        """enter: on a format, export in that format; on a button, press it; in the path, export."""
+        focused = self.focused
+        if isinstance(focused, Button):
+            focused.press()
+            return
+        if isinstance(focused, RadioSet) and focused._selected is not None:
+            button = list(focused.query(RadioButton))[focused._selected]
+            button.value = True
+            self._choose(button.name or self._format)
         self._export(to_clipboard=False)
+
+    def action_copy(self) -> None:
+        self._export(to_clipboard=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "export-cancel":
