@@ -245,7 +245,7 @@ def run_app(targets: list[str], paths: Paths) -> int:
 
 
 def _start_tui(targets: list[str], paths: Paths) -> int:
-    from reader.core.config import ConfigError, load_config, user_path
+    from reader.core.config import Config, ConfigError, load_config, user_path
     from reader.core.loading import open_digest
     from reader.core.parse import DigestError, load
 
@@ -260,8 +260,8 @@ def _start_tui(targets: list[str], paths: Paths) -> int:
         raise UsageError(str(error)) from None
     try:
         config = load_config(paths.config)
-    except ConfigError as error:
-        raise UsageError(str(error)) from None
+    except ConfigError as error:  # a typo must not keep the reader closed: defaults, and say so
+        config = Config(warnings=[f"{error}. The default settings apply until it is fixed (ctrl+r reloads it)."])
 
     from reader.tui.app import DigestReader
 

@@ -232,3 +232,31 @@ def test_what_a_config_message_shows_is_cleaned(tmp_path):
 def test_an_empty_path_option_is_an_error_not_the_default(no_env, option):
     with pytest.raises(ValueError, match=f"--{option} needs a file name"):
         resolve_paths(**{option: ""})
+
+
+def test_a_typo_in_a_key_is_reported_with_its_line_and_the_key_meant(tmp_path):
+    """Issue 13: ``interest = [...]`` was ignored without a hint."""
+    path = tmp_path / "config.toml"
+    path.write_text('mark_read = "auto"\ninterest = ["ood"]\ncolour = "red"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.interests == [] and config.mark_read == "auto"
+    assert config.warnings == [
+        f"{path} line 2: unknown key 'interest' ignored; did you mean interests?",
+        f"{path} line 3: unknown key 'colour' ignored",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('interests = ["a", "b"\n', "line 2, column 1"),
+        ('export_dir = "~/papers', "line 1, column 23"),
+        ("[broken\nx = 1\n", "line 1, column 8"),
+    ],
+)
+def test_every_toml_error_says_its_line_and_column(tmp_path, text, where):
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert f"(at {where}" in str(error.value)

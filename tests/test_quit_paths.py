@@ -248,3 +248,20 @@ def test_q_ends_the_app_while_another_process_holds_the_lock_and_rescues_the_mar
     [rescued] = tmp_path.glob("state.toml.rescue-*.toml")
     assert '[stars."2601.10802"]' in rescued.read_text(encoding="utf-8")
     assert state.read_text(encoding="utf-8") == "version = 1\n"
+
+
+def test_a_broken_config_at_start_opens_the_reader_with_the_defaults_and_says_why(tmp_path):
+    """Issue 13: a typo in the config (an unclosed array) ended the command with status 2."""
+    config = tmp_path / "config.toml"
+    config.write_text('interests = ["diffusion", "ood"\nmark_read = "manual"\n', encoding="utf-8")
+    argv = [sys.executable, "-m", "reader", "--config", str(config), str(TODAY)]
+    pid, fd = start_command(argv, reader_env(tmp_path / "state.toml"))
+    try:
+        seen = read_until(fd, b"line 2")
+        assert b"ICONIC-444" in seen or b"ICONIC-444" in read_until(fd, b"ICONIC-444"), "the reader opened"
+        assert b"line 2" in seen, "the notice says where the file is broken"
+        os.write(fd, b"q")
+        status = drain(fd, pid, timeout=30)
+    finally:
+        os.close(fd)
+    assert status == 0

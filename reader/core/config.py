@@ -168,11 +168,12 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     except OSError as exc:
         raise ConfigError(f"{shown}: cannot read it: {clean(exc.strerror or str(exc))}") from None
     try:
-        doc = tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        doc = tomllib.loads(text)
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{shown}: not UTF-8 text (byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line L, column C)"
-        raise ConfigError(f"{shown}: {clean(str(exc))}") from None
+    except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line L, column C)" or "(at end of document)"
+        raise ConfigError(f"{shown}: {clean(_with_position(str(exc), text))}") from None
     except RecursionError:
         raise ConfigError(f"{shown}: values nested too deeply") from None
     values: dict[str, object] = {}
@@ -180,13 +181,41 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     for key, value in doc.items():
         check = _KEYS.get(key)
         if check is None:
-            warnings.append(f"{shown}: unknown key {clean(_SHORT.repr(key))} ignored")
+            warnings.append(f"{shown}{_line_of(key, text)}: {_unknown(key)}")
             continue
         try:
             values[key] = check(value)
         except ValueError as exc:
             raise ConfigError(f"{shown}: {key} must be {exc}, not {clean(_SHORT.repr(value))}") from None
     return Config(**values, warnings=warnings)
+
+
+def _with_position(message: str, text: str) -> str:
+    """tomllib says "(at end of document)" for what is left open (an array, a string): say
+    the line and column where the document ends, as for every other error."""
+    if not message.endswith("(at end of document)"):
+        return message
+    lines = text.split("\n")
+    return message.removesuffix("(at end of document)") + f"(at line {len(lines)}, column {len(lines[-1]) + 1}, the end of the file)"
+
+
+def _line_of(key: str, text: str) -> str:
+    """`` line N`` where a top-level ``key =`` is written (for a message), else nothing."""
+    for number, line in enumerate(text.splitlines(), 1):
+        written = line.strip()
+        for form in (key, f'"{key}"', f"'{key}'"):
+            if written.startswith(form) and written[len(form) :].lstrip().startswith("="):
+                return f" line {number}"
+    return ""
+
+
+def _unknown(key: str) -> str:
+    """``unknown key interest ignored; did you mean interests?``"""
+    from difflib import get_close_matches  # only for a config with a typo
+
+    message = f"unknown key {clean(_SHORT.repr(key))} ignored"
+    close = get_close_matches(key, list(_KEYS), n=1, cutoff=0.6)
+    return message + (f"; did you mean {close[0]}?" if close else "")
 
 
 def file_kind(mode: int) -> str:
