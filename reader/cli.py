@@ -177,6 +177,8 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int
         for target in targets:
             ids.update(paper.id for paper in load_target(target).papers)
         stars = filter_stars(stars, ids)
+    if not stars:  # an empty export is still written (a script may expect the file), but said
+        say("nothing is starred" + (" in those digests" if targets else "") + ": the export is empty (s stars a paper in the reader)")
     text = render(stars, fmt)
     if output is None or output in STDOUT_NAMES:
         sys.stdout.write(text)

@@ -173,3 +173,11 @@ def test_export_warns_about_a_broken_state_file(tmp_path):
     assert result.stdout.strip() == "[]"
     assert "digest-reader: warning:" in result.stderr and "corrupt" in result.stderr
     assert list(tmp_path.glob("state.toml.corrupt-*")), "the broken bytes are kept"
+
+
+def test_an_empty_export_says_so_on_stderr_and_still_succeeds(tmp_path):
+    """Issue 13: `--export bibtex` with nothing starred printed nothing at all."""
+    result = run_cli("--export", "bibtex", state=tmp_path / "s.toml")
+    assert result.returncode == 0 and result.stdout == ""
+    assert result.stderr.startswith("digest-reader: ") and "nothing is starred" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
