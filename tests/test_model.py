@@ -41,5 +41,5 @@ def test_to_dict_has_every_field():
     assert paper.to_dict() == {
         "id": "2601.1", "version": None, "title": "T", "url": None, "authors": ["A"], "category": None,
         "tldr": None, "motivation": None, "method": None, "result": None, "conclusion": None,
-        "abstract": None, "extra": {"Keywords": "k"},
+        "abstract": None, "extra": {"Keywords": "k"}, "categories": [], "pdf": None,
     }

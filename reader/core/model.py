@@ -35,6 +35,11 @@ class Paper:
     abstract: str | None = None
     extra: tuple[tuple[str, str], ...] = ()
     """Fields of fork templates (label, text) in file order, e.g. ("Keywords", "...")."""
+    categories: tuple[str, ...] = ()
+    """Every arXiv category the file gives (the main one first, then the cross-listed ones);
+    empty when the file names none or only the main one is known from ``category``."""
+    pdf: str | None = None
+    """The PDF link the file gives, when it gives one (a journal's PDF for a paper with no arXiv id)."""
 
     @property
     def has_arxiv_id(self) -> bool:
@@ -43,8 +48,10 @@ class Paper:
 
     @property
     def pdf_url(self) -> str | None:
-        """The arXiv PDF of this version, when the paper has an arXiv id."""
-        return f"https://arxiv.org/pdf/{self.id}{self.version or ''}" if self.has_arxiv_id else None
+        """The arXiv PDF of this version when the paper has an arXiv id, else the file's own PDF link (if safe)."""
+        if self.has_arxiv_id:
+            return f"https://arxiv.org/pdf/{self.id}{self.version or ''}"
+        return self.pdf if is_safe_url(self.pdf) else None
 
     @property
     def citation(self) -> str:
@@ -82,6 +89,8 @@ class Paper:
             "conclusion": self.conclusion,
             "abstract": self.abstract,
             "extra": dict(self.extra),
+            "categories": list(self.categories),
+            "pdf": self.pdf,
         }
 
 

@@ -9,8 +9,9 @@ from itertools import islice
 from reader.core.model import SUMMARY_FIELDS, Digest, DigestError, Paper, Section
 from reader.core.parse.fields import EXTRA_LIMIT, FIELD_LIMIT, TITLE_LIMIT, cut, date_in, display_name
 
-ENTRY_LIMIT = 100_000
-"""Entries read from one file (a real day has about a thousand); bounds memory."""
+ENTRY_LIMIT = None
+"""No cap on the entries of a file (a year of papers in one export is over 100,000): memory is
+protected by reading the file in chunks, never by dropping papers."""
 SECTION_LIMIT = 1_000
 """Sections kept (arXiv has about 150 categories); entries of later sections are listed under
 OVERFLOW_SECTION, since the sidebar is redrawn whole on every mark."""
@@ -44,6 +45,8 @@ class Builder:
         self.lacking: dict[str, None] = {}  # ids of papers without an abstract, in order
         self.toc_seen = False
         self.prose_seen = False
+        self.empty_day = False  # a fork's own words for a day without papers
+        self.promised = 0  # papers the table of contents counts
         self.heading_date: str | None = None
 
     @property
@@ -52,11 +55,8 @@ class Builder:
         return len(self.digest.entries)
 
     def full(self) -> bool:
-        """Whether ENTRY_LIMIT is reached; says so in the warnings when it is."""
-        if self.entry_count < ENTRY_LIMIT:
-            return False
-        self.notes.append(f"Only the first {ENTRY_LIMIT:,} entries are read")
-        return True
+        """Whether reading must stop: never, since papers are not dropped (kept for callers)."""
+        return False
 
     def problem(self, kind: str, item: str) -> None:
         """Remember a damaged entry under ``kind``; warnings summarise these per kind."""
@@ -141,8 +141,11 @@ class Builder:
         """End the parse; DigestError when there are no entries and it is not an empty day."""
         if not self.digest.entries:
             if blank:
+                if self.file_name.lower().endswith(".jsonl"):  # JSON Lines of no records: an empty day
+                    self.finished = True
+                    return
                 raise DigestError(f"{self.file_name} is empty")
-            if not self.toc_seen or self.prose_seen:
+            if self.prose_seen or not (self.toc_seen or self.empty_day):
                 raise DigestError(f"{self.file_name} is not a digest (no papers found)")
         self.finished = True
 
@@ -152,6 +155,11 @@ class Builder:
         if self.abstracts:  # a template without abstracts (xmkxabc) is not damage
             found["no abstract"] = self.lacking
         lines = list(self.notes)
+        if self.promised > len(self.digest.entries) and self.finished:
+            lines.append(
+                f"The table of contents lists {plural(self.promised, 'paper', 'papers')}, "
+                f"but {len(self.digest.entries):,} {'was' if len(self.digest.entries) == 1 else 'were'} found"
+            )
         for kind, template in _WARNINGS.items():
             items = found.get(kind)
             if items:
@@ -180,6 +188,7 @@ _WARNINGS = {
     "extra cut": lambda n: plural(n, "entry has", "entries have")
     + f" more extra fields than shown (at most {EXTRA_LIMIT} and {FIELD_LIMIT:,} characters are kept)",
     "bad line": lambda n: plural(n, "line is", "lines are") + " not a JSON paper record (skipped)",
+    "unread": lambda n: plural(n, "line", "lines") + " outside the papers not read",
     "section cut": lambda n: plural(n, "section", "sections")
     + f" beyond the first {SECTION_LIMIT:,} listed under {OVERFLOW_SECTION!r}",
 }

@@ -18,22 +18,60 @@ EXTRA_LIMIT = 50
 templates have fewer than ten. Without a bound, one entry repeating a label a million
 times would hold the whole file and take the detail pane minutes to lay out."""
 
-PLACEHOLDERS = frozenset(
-    {
-        # the generator's fallbacks when the summary step fails (also used by forks)
-        "summary generation failed",
-        "motivation analysis unavailable",
-        "method extraction failed",
-        "result analysis unavailable",
-        "conclusion extraction failed",
-        # the first format's failure marker, and the Korean fork's broken outputs
-        "error",
-        "?",
-        "(duplicate field corrected)",
-    }
+FAILURES: tuple[tuple[str, str], ...] = (
+    # (how, phrase): "is" the whole text, "starts" its beginning, "has" anywhere in a short text.
+    # Compared lower-cased, and only on texts of at most FAILURE_LENGTH characters, so a real
+    # summary that mentions a failure is never dropped.
+    # the generator's fallbacks when the summary step fails (also used by forks)
+    ("is", "summary generation failed"),
+    ("is", "motivation analysis unavailable"),
+    ("is", "method extraction failed"),
+    ("is", "result analysis unavailable"),
+    ("is", "conclusion extraction failed"),
+    # the first format's failure marker, and the Korean fork's broken outputs
+    ("is", "error"),
+    ("is", "?"),
+    ("is", "(duplicate field corrected)"),
+    # an unfilled template slot (xmkxabc: "**Main category: {cate}**")
+    ("slot", "{name}"),
+    # junle-chen's quota texts: "Error: API quota exceeded", "达到API配额限制，请明天再试",
+    # "请联系管理员或等待明天API配额重置。"; and any fork's "Error: ..." line
+    ("starts", "error:"),
+    ("has", "api quota"),
+    ("has", "api配额"),
+    ("has", "rate limit"),
+    ("has", "quota exceeded"),
+    ("has", "请明天再试"),
+    ("has", "生成失败"),
+    ("has", "generation failed"),
+    ("has", "analysis unavailable"),
+    ("has", "extraction failed"),
 )
-"""Field texts (compared case-insensitively) that mean "no summary", not real text."""
-_PLACEHOLDER_LENGTH = max(map(len, PLACEHOLDERS))
+"""Texts a fork writes in place of a summary when its AI step failed: "no summary", not content."""
+FAILURE_LENGTH = 80
+"""Longer texts are never failure texts (a real summary may mention a quota)."""
+PLACEHOLDERS = frozenset(phrase for how, phrase in FAILURES if how == "is")
+"""The exact failure texts (compared case-insensitively); see FAILURES for the whole table."""
+_PLACEHOLDER_LENGTH = FAILURE_LENGTH
+
+
+def is_failure(text: str) -> bool:
+    """Whether a field text is a fork's failure text (see FAILURES)."""
+    text = text.strip().lower()
+    if len(text) > FAILURE_LENGTH:
+        return False
+    for how, phrase in FAILURES:
+        if how == "is":
+            found = text == phrase
+        elif how == "starts":
+            found = text.startswith(phrase)
+        elif how == "slot":
+            found = text[:1] == "{" and text[-1:] == "}" and text[1:-1].replace("_", "").isalnum()
+        else:
+            found = phrase in text
+        if found:
+            return True
+    return False
 
 _ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[a-z]{2})?/\d{7})(v\d+)?", re.IGNORECASE)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -47,9 +85,9 @@ def cut(text: str, limit: int) -> tuple[str, bool]:
 
 
 def text_or_none(text: str) -> str | None:
-    """None for empty and placeholder texts (see PLACEHOLDERS), else the text."""
+    """None for empty and failure texts (see FAILURES), else the text."""
     text = text.strip()
-    if not text or (len(text) <= _PLACEHOLDER_LENGTH and text.lower() in PLACEHOLDERS):
+    if not text or (len(text) <= FAILURE_LENGTH and is_failure(text)):
         return None
     return text
 

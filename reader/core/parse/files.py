@@ -29,6 +29,14 @@ BOM = b"\xef\xbb\xbf"
 _TEXT_BYTE = re.compile(rb"\S")
 _BINARY_BYTES = [bytes([code]) for code in (*range(1, 9), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F)]
 """Control codes that text files lack (tab, newlines, form feed and ESC for colours are allowed)."""
+_MAGIC = (
+    b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf",
+    b"\x7fELF", b"MZ", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"%PDF", b"\x00asm", b"SQLite format 3",
+    b"\xff\xfe", b"\xfe\xff", b"RIFF", b"OggS", b"ID3", b"\x28\xb5\x2f\xfd",
+)
+"""How images, archives, compiled files, PDFs, databases, UTF-16 text and media begin: never a digest."""
+NUL_SIGN = "\u2400"
+"""What a stray NUL byte in a text file is shown as (one visible ␀, not a refused file)."""
 
 
 def preflight(path: str | os.PathLike) -> tuple[Path, int]:
@@ -97,6 +105,8 @@ def check_head(head: bytes, name: str, text_further: Callable[[], bool]) -> None
     only when ``head`` is all whitespace.
     """
     if not _TEXT_BYTE.search(head) and not text_further():
+        if name.lower().endswith(".jsonl"):  # JSON Lines of no records: a day with no papers
+            return
         raise DigestError(f"{display_name(name)} is empty")
     _refuse_binary(head[:_SNIFF], name)
 
@@ -129,6 +139,7 @@ def decoded(pieces: Iterable[bytes], notes: list[str]) -> Iterator[str]:
     and the one warning about it (first in ``notes``).
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
+    nuls, note = 0, -1
     for piece in chain(pieces, [None]):  # None: the end, where a cut-off character is undecodable
         final = piece is None
         try:
@@ -137,7 +148,15 @@ def decoded(pieces: Iterable[bytes], notes: list[str]) -> Iterator[str]:
             # the decoder keeps its buffered bytes when it raises: decode the piece again
             decoder.errors = "replace"
             notes.insert(0, NOT_UTF8)
+            note += note >= 0
             text = decoder.decode(piece or b"", final)
+        if "\x00" in text:
+            nuls += text.count("\x00")
+            text = text.replace("\x00", NUL_SIGN)
+            if note < 0:
+                note = len(notes)
+                notes.append("")
+            notes[note] = f"{nuls:,} NUL byte{'s' if nuls > 1 else ''} in the file shown as {NUL_SIGN}"
         if text:
             yield text
 
@@ -185,10 +204,16 @@ def _open_regular(path: str | os.PathLike, shown: str) -> BinaryIO:
 
 
 def _refuse_binary(sample: bytes, name: str) -> None:
-    """DigestError for NUL bytes or more than 5% control codes, which text in any encoding lacks.
+    """DigestError for a known binary signature, more than 1% NUL bytes or more than 5% control codes.
 
-    Undecodable bytes alone do not count: a GBK or Latin-1 digest is still text.
+    Text in any encoding lacks those; a stray NUL (an LLM's ``\\u0000`` in one abstract) does
+    not make a file binary: it is shown as ␀ (see :func:`decoded`).  Undecodable bytes alone
+    do not count: a GBK or Latin-1 digest is still text.
     """
-    if b"\x00" in sample or sum(map(sample.count, _BINARY_BYTES)) * 20 > len(sample):
+    if (
+        sample.startswith(_MAGIC)
+        or sample.count(b"\x00") * 100 > len(sample)
+        or sum(map(sample.count, _BINARY_BYTES)) * 20 > len(sample)
+    ):
         raise DigestError(f"{display_name(name)} is not a digest (binary file)")
 

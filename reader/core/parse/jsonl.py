@@ -22,6 +22,11 @@ _AI_LABELS = {
 }
 """ZL-Asica's extra AI keys, labelled as that fork's Markdown labels them."""
 
+_KNOWN_KEYS = frozenset(
+    {"id", "title", "abs", "url", "authors", "categories", "category", "summary", "AI", "pdf", "pdf_url", *SUMMARY_FIELDS}
+)
+"""Top-level keys read into Paper fields; any other key with a value is kept as an extra field."""
+
 _BAD_RUN = 1_000
 """Bad lines in a row after which a JSON Lines file is given up on."""
 
@@ -58,7 +63,7 @@ def parse_jsonl(lines: Iterable[str], builder: Builder) -> Iterator[int]:
 def _record_paper(record: dict, builder: Builder) -> Paper | None:
     """A Paper from one record; None when it has neither an id nor a title."""
     raw_id, title = _string(record.get("id")), _string(record.get("title"))
-    url = _string(record.get("abs"))
+    url = _string(record.get("abs")) or _string(record.get("url"))
     if not (raw_id or title):
         return None
     title, title_cut = cut(" ".join(part.strip() for part in (title or "").split("\n")).strip(), TITLE_LIMIT)
@@ -75,7 +80,9 @@ def _record_paper(record: dict, builder: Builder) -> Paper | None:
     categories = record.get("categories")
     if isinstance(categories, str):
         categories = categories.split()
-    category = _string(categories[0]) if isinstance(categories, list) and categories else None
+    listed = [clean(name)[:TITLE_LIMIT] for name in categories if isinstance(name, str) and name.strip()] if isinstance(categories, list) else []
+    category = listed[0] if listed else _string(record.get("category"))
+    pdf = _string(record.get("pdf")) or _string(record.get("pdf_url"))
     authors = record.get("authors")
     if isinstance(authors, str):
         authors = authors.split(",")
@@ -91,7 +98,8 @@ def _record_paper(record: dict, builder: Builder) -> Paper | None:
             cut_fields.append(name)
         return text_or_none(clean(text, multiline=True))
 
-    summary = {name: field(ai.get(name), name) for name in SUMMARY_FIELDS}
+    # the AI object's fields; a flat record (MYZhangwww's recommendations) has them at the top
+    summary = {name: field(ai.get(name) if name in ai else record.get(name), name) for name in SUMMARY_FIELDS}
     abstract = field(record.get("summary"), "abstract", wrapped=True)
     extra = []
     for key, value in record.items():
@@ -103,6 +111,9 @@ def _record_paper(record: dict, builder: Builder) -> Paper | None:
         elif key in _JSONL_EXTRAS:
             label = _JSONL_EXTRAS[key]
             extra.append((label, field(_ai_text(key, value), label)))
+        elif key not in _KNOWN_KEYS and value is not None and value != "":
+            label = _labelled(key)  # a fork's own key (is_priority, topic, ...): kept, not dropped
+            extra.append((label, field(_ai_text(key, value) if not isinstance(value, bool) else str(value).lower(), label)))
     for name in cut_fields:
         builder.problem("field cut", f"{paper_id} {name}")
     kept, size = [], 0
@@ -121,6 +132,8 @@ def _record_paper(record: dict, builder: Builder) -> Paper | None:
         url=url or (None if made_up else f"https://arxiv.org/abs/{paper_id}"),
         authors=tuple(clean(name.strip())[:TITLE_LIMIT] for name in names if isinstance(name, str) and name.strip()),
         category=cut(clean(category), TITLE_LIMIT)[0] if category else None,
+        categories=tuple(listed),
+        pdf=clean(pdf) if pdf and len(pdf) <= TITLE_LIMIT else None,
         abstract=abstract,
         extra=tuple(kept),
         **summary,

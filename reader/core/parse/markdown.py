@@ -29,15 +29,51 @@ _FIELD_LABELS = {
     "abstract": "abstract",
     "main category": "category",
     "catalog": "category",  # DAgentSec: "Catalog: Agent Sec | Source: arXiv"
+    # labels of fork templates
+    "一句话总结": "tldr",  # junle-chen: "**一句话总结:**" is the one-line summary
+    "summary": "tldr",  # "### Summary" under "## <a id=..></a>[Title](url)" entries
+    "abstract (英文)": "abstract",
+    "abstract (english)": "abstract",
+    "英文摘要": "abstract",
+    "摘要": "abstract",
+    # junle-chen's "#### 中文摘要 (Abstract in Chinese)" is the entry's only abstract (translated by
+    # the fork): it is the abstract, so t shows it. A translation *beside* an original abstract
+    # (摘要翻译, Abstract Translation) stays an extra field, and so does any second abstract.
+    "中文摘要": "abstract",
+    "中文摘要 (abstract in chinese)": "abstract",
+    "authors": "authors",
+    "author": "authors",
+    "作者": "authors",
+    "categories": "categories",
+    "category": "categories",  # xmkxabc: "*authors* | **Category: cs.CR, cs.AI**"
+    "arxiv": "link",  # "- **arXiv**: [2604.18777](https://arxiv.org/abs/2604.18777)"
+    "pdf": "pdf",
+    "title": "title",  # Casablancassss reports: "**Title:** ..." under "## 📄 Paper 1"
+    "标题": "title",
+    "title (en)": "title_en",  # a Jekyll post: "### 中文标题" then "- **Title (EN)**: ..."
 }
-"""Labels of the Paper fields, lower-cased."""
+"""Labels of the Paper fields (and of the header facts), lower-cased."""
+_HEADER_KEYS = frozenset({"category", "authors", "categories", "link", "pdf", "title", "title_en"})
+"""Keys read from one line at once: they never continue on the next line."""
 
 _EXTRA_LABELS = frozenset(
     {
         "background", "data", "keywords", "comment", "comments", "source", "relevance score",
         "read time", "key contributions", "limitations", "ai_comments", "ai_abstract", "摘要翻译",
+        "recommendation", "abstract translation", "conclusion translation", "key figures",
+        "background knowledge", "relevance", "interest score", "相关性说明",
     }
 )
+_ENDS_ABSTRACT = frozenset(
+    {"abstract translation", "conclusion translation", "key figures", "摘要翻译", "ai_abstract", "中文摘要"}
+)
+"""Plain labels that end an abstract (an abstract's own sentences may start like other labels)."""
+_ARXIV_CATEGORY = re.compile(r"[a-z]{1,8}(?:-[a-z]{2,5})?(?:\.[A-Za-z]{2,4}(?:-[a-z]{2,5})?)?")
+"""An arXiv category (cs.CV, quant-ph, astro-ph.GA, cond-mat.stat-mech); a topic (Agent Sec, Other) is not."""
+_EMPTY_DAY = ("no new papers", "papers found today", "今日没有找到新论文", "没有找到新论文", "今日无新论文")
+"""Words of a fork's empty day ("# No trajectory and large model papers found today")."""
+_OTHER = "Other"
+"""Extra label of an entry's lines that are no known field: kept, never dropped."""
 """Fork fields that may appear without bold markup; bold labels need not be listed."""
 
 _FOLDED_LABELS = frozenset({"comment", "comments"})
@@ -48,35 +84,78 @@ _TRANSLATED_TITLE = "Translated title"
 
 _TOC_TITLES = frozenset({"table of contents", "contents", "目录", "目錄", "toc"})
 _NONBLANK = re.compile(r"\S")
+_TOC_COUNT = re.compile(r"(?:\[Total: (\d+)\]|\((\d+)(?: 篇)?\))\s*$")
+_PAPER_HEADING = re.compile(r"(?:\W+\s*)?(?:Paper|论文|論文)\s*\d+\b")
+"""A report's entry heading: "## 📄 Paper 1 - Relevance: 50%", "## 📄 论文 1 - 相关性: 55%"."""
 
 
 def parse_markdown(lines: Iterable[str], builder: Builder) -> Iterator[int]:
-    """The line-based state machine over every Markdown template; yields the entry count."""
+    """The line-based state machine over every Markdown template; yields the entry count.
+
+    Every non-blank line lands somewhere: in a field of an entry (its ``Other`` extra when it
+    is no known field), or it is markup (headings, the TOC, anchors, separators, details tags),
+    or, outside entries, it is counted in a warning.
+    """
     entry: _Entry | None = None
     section: str | None = None
+    front_matter = False
+    first = True
     for line in lines:
         line = line.rstrip()
         if not line:
             if entry is not None:
                 entry.feed_blank()
             continue
+        if first:
+            first = False
+            if line == "---":  # a Jekyll post's YAML front matter
+                front_matter = True
+                continue
+        if front_matter:
+            if line == "---":
+                front_matter = False
+            elif line.startswith("date:") and builder.heading_date is None:
+                builder.heading_date = date_in(line[:200])
+            continue
         if line[0] == "#":
+            level = len(line) - len(line.lstrip("#"))
+            text = line[level + 1:].strip() if line[level:level + 1] == " " else None
             if line.startswith("### ["):
                 if entry is not None:
                     yield entry.commit(builder, section)
-                entry = _Entry(line)
+                entry = _Entry(_split_heading(line[4:]), "link")
                 continue
-            level = len(line) - len(line.lstrip("#"))
-            if line[level:level + 1] == " " and (level <= 2 or entry is None):
-                if entry is not None:
-                    yield entry.commit(builder, section)
-                    entry = None
-                text = line[level + 1:].strip()
-                if level <= 2:
-                    section = None if _document_heading(text, builder) else _section_name(text)
-                else:
-                    _document_heading(text, builder)
-                continue
+            if text is not None:
+                bare = _strip_anchor(text)
+                if level == 2 and bare[:1] == "[" and bare.endswith(")") and "](" in bare:
+                    # "## <a id="2604.21642v1"></a>[Title](http://arxiv.org/abs/2604.21642v1)"
+                    if entry is not None:
+                        yield entry.commit(builder, section)
+                    entry = _Entry(_split_heading(bare), "anchor")
+                    continue
+                if level == 2 and _PAPER_HEADING.match(bare):
+                    if entry is not None:
+                        yield entry.commit(builder, section)
+                    entry = _Entry(("", None), "report")
+                    entry.relevance(bare)
+                    continue
+                if entry is not None and level >= 3 and entry.sub_heading(text, level):
+                    continue
+                if level == 3 and (entry is None or entry.kind == "plain") and not _document_heading(text, builder):
+                    # "### Title" of a post: an entry if fields follow, else only a heading
+                    if entry is not None:
+                        yield entry.commit(builder, section)
+                    entry = _Entry((text, None), "plain")
+                    continue
+                if level <= 2 or entry is None:
+                    if entry is not None:
+                        yield entry.commit(builder, section)
+                        entry = None
+                    if level <= 2:
+                        section = None if _document_heading(text, builder) else _section_name(text)
+                    else:
+                        _document_heading(text, builder)
+                    continue
         if entry is not None:
             entry.feed(line)
         else:
@@ -85,10 +164,26 @@ def parse_markdown(lines: Iterable[str], builder: Builder) -> Iterator[int]:
         yield entry.commit(builder, section)
 
 
+def _strip_anchor(text: str) -> str:
+    """``<a id="x"></a>Topic`` or ``<div id='cs.LG'></div> cs.LG`` -> the text after the anchor."""
+    while text[:1] == "<":
+        close = text.find(">")
+        if close < 0:
+            break
+        text = text[close + 1:].lstrip()
+    return text
+
+
 def _document_heading(text: str, builder: Builder) -> bool:
-    """Whether a heading is about the file (its TOC, its dated title), not a section."""
-    if text.lower() in _TOC_TITLES:
+    """Whether a heading is about the file (its TOC, its dated title, an empty day), not a section."""
+    lowered = text.lower()
+    if lowered.rstrip(":： ") in _TOC_TITLES:
         builder.toc_seen = True
+        return True
+    if any(words in lowered for words in _EMPTY_DAY):
+        builder.empty_day = True
+        return True
+    if lowered.startswith(("total papers today", "今日总计")):
         return True
     if not builder.digest.entries and builder.heading_date is None:
         builder.heading_date = date_in(text[:200])
@@ -97,16 +192,40 @@ def _document_heading(text: str, builder: Builder) -> bool:
 
 
 def _preamble_facts(line: str, builder: Builder) -> None:
-    """Lines outside entries: tell an empty day (TOC markup only) from a README."""
+    """Lines outside entries: TOC markup (and what it promises), an empty day's words, else unread text."""
     text = line.strip()
-    if text[:1] == "<":
+    if _structural(text):
         builder.toc_seen = builder.toc_seen or "toc" in text[:40].lower()
-    elif text[:1] not in ("-", "*", "[", ">", "|", "=", "_"):
+        if text[:3] == "- [":
+            found = _TOC_COUNT.search(text[-20:])
+            if found:
+                builder.promised += int(found.group(1) or found.group(2))
+        return
+    if len(text) <= 80 and any(words in text.lower() for words in _EMPTY_DAY):
+        builder.empty_day = True  # "> No new papers today"
+        return
+    if text[:1] not in ("-", "*", "[", ">", "|", "=", "_"):
         builder.prose_seen = True
+    builder.problem("unread", cut(clean(text), 40)[0])
+
+
+def _structural(text: str) -> bool:
+    """Markup that carries no text of a paper: anchors, TOC items, separators, back links, details tags."""
+    if text[:1] == "<":
+        tag = text[1:12].lower()
+        return tag.startswith(("a ", "a>", "div", "/div", "details", "/details", "summary", "/summary", "br", "hr", "p>", "/p"))
+    if text[:3] == "- [" and "](#" in text:
+        return True
+    if text.strip("-=_* ") == "":
+        return True
+    if text[:1] == "[" and "](#" in text and text.endswith(")") and text.count("](") == text.count("(#"):
+        return True  # "[⬆️ 返回分类顶部](#eesssp) | [⬆️ 返回总目录](#toc)"
+    return False
 
 
 def _section_name(text: str) -> str | None:
-    """``cs.CV [[Back]](#toc)`` -> ``cs.CV``; None for an empty heading."""
+    """``cs.CV [[Back]](#toc)`` -> ``cs.CV``; ``<a id='x'></a>Topic`` -> ``Topic``; None for an empty heading."""
+    text = _strip_anchor(text)
     back = text.find("[[")
     if back >= 0:
         text = text[:back]
@@ -114,9 +233,9 @@ def _section_name(text: str) -> str | None:
     return clean(cut(text, TITLE_LIMIT)[0]) if text else None
 
 
-def _split_heading(line: str) -> tuple[str, str | None]:
-    """(title, url) of ``### [N] [Title](url)`` or ``### [Title](url)``; title as written."""
-    rest = line[4:].strip()
+def _split_heading(rest: str) -> tuple[str, str | None]:
+    """(title, url) of ``[N] [Title](url)`` or ``[Title](url)`` (the heading after its ``### ``); title as written."""
+    rest = rest.strip()
     close = rest.find("] [", 0, 16)
     if close > 1 and rest[1:close].isdigit():
         rest = rest[close + 2:]
@@ -125,6 +244,17 @@ def _split_heading(line: str) -> tuple[str, str | None]:
         if middle > 0:
             return rest[1:middle], rest[middle + 2:-1].strip(" <>")
     return rest[1:].removesuffix("]"), None
+
+
+def _link(text: str) -> tuple[str, str | None]:
+    """(text, url) of ``[text](url)`` (the url also bare); (text, None) when there is no link."""
+    text = text.strip()
+    if text[:1] == "[" and text.endswith(")") and "](" in text:
+        middle = text.rfind("](")
+        return text[1:middle], text[middle + 2:-1].strip(" <>")
+    if text.startswith(("http://", "https://")):
+        return text, text.split()[0]
+    return text, None
 
 
 class _Label(NamedTuple):
@@ -137,8 +267,8 @@ class _Label(NamedTuple):
     quoted: bool
 
 
-def _label(line: str) -> _Label | None:
-    """Read a field label: ``X: v``, ``**X:** v``, ``**X**: v``, ``**X: v**``, ``> **X:** v``.
+def _label(line: str, bullets: bool = False) -> _Label | None:
+    """Read a field label: ``X: v``, ``**X:** v``, ``**X**: v``, ``**X: v**``, ``> **X:** v``, ``- **X**: v``.
 
     Plain labels count only when known (so prose like ``Note: ...`` stays text); any
     short bold label counts.  Only a bounded prefix is searched, so long lines are cheap.
@@ -147,14 +277,16 @@ def _label(line: str) -> _Label | None:
     quoted = text[0] == ">"
     if quoted:
         text = text[1:].lstrip()
+    if bullets and text[:4] == "- **":  # a post's "- **Authors**: ..." list
+        text = text[2:]
     if text.startswith("**"):
         end = text.find("**", 2, 240)
         if end < 3:
             return None
         inner, rest = text[2:end].strip(), text[end + 2:]
-        if inner.endswith(":"):
+        if inner.endswith((":", "：")):
             label, value = inner[:-1], rest
-        elif rest.startswith(":"):
+        elif rest.startswith((":", "：")):
             label, value = inner, rest[1:]
         elif ":" in inner and not rest.strip():
             label, value = inner.split(":", 1)
@@ -176,16 +308,39 @@ def _label(line: str) -> _Label | None:
     return _Label(key, label, value, bold, quoted)
 
 
+def _heading_label(text: str) -> _Label | None:
+    """A sub-heading that names a field (``#### 中文摘要 (Abstract in Chinese)``, ``### Background``)."""
+    lowered = text.strip().rstrip(":：").lower()
+    key = _FIELD_LABELS.get(lowered)
+    if key is None and lowered in _EXTRA_LABELS:
+        key = "extra"
+    if key is None or key in _HEADER_KEYS:
+        return None
+    return _Label(key, text.strip().rstrip(":："), "", True, True)
+
+
+def _categories(value: str) -> list[str]:
+    """``cs.AI, cs.CV`` or `` `cs.CV`, `cs.LG` `` or ``cs.CR cs.AI`` -> the names."""
+    return [part for part in value.replace("`", " ").replace(",", " ").replace("|", " ").split() if part]
+
+
 class _Entry:
-    """One ``### [`` entry being read: its heading, then header lines, fields and details."""
+    """One entry being read: its heading, then header lines, fields and details.
+
+    ``kind`` is how the entry began: ``link`` (``### [N] [Title](url)``), ``anchor``
+    (``## <a id=..></a>[Title](url)``), ``plain`` (a post's ``### Title``) or ``report``
+    (``## 📄 Paper 1 - Relevance: 50%``, the title in a ``**Title:**`` line).
+    """
 
     __slots__ = (
-        "title", "url", "authors", "fields", "extra", "in_details", "summary", "started",
+        "title", "url", "kind", "authors", "fields", "extra", "in_details", "summary", "started",
         "key", "name", "lines", "size", "quoted", "cut", "overflow", "extra_size", "extra_dropped",
+        "categories", "topics", "pdf", "facts", "other",
     )
 
-    def __init__(self, heading: str) -> None:
-        self.title, self.url = _split_heading(heading)
+    def __init__(self, heading: tuple[str, str | None], kind: str) -> None:
+        self.title, self.url = heading
+        self.kind = kind
         self.authors: tuple[str, ...] = ()
         self.fields: dict[str, str | None] = {}
         self.extra: list[tuple[str, str]] = []
@@ -201,6 +356,31 @@ class _Entry:
         self.overflow = False  # text of the open field was dropped for the field limit
         self.quoted = False
         self.cut: list[str] = []
+        self.categories: list[str] = []
+        self.topics: list[tuple[str, str]] = []  # a "category" that is no arXiv category: (label, text)
+        self.pdf: str | None = None
+        self.facts = 0  # fields, authors or links seen: a "plain" heading with none is only a heading
+        self.other: list[str] = []  # lines that are no known field, in file order
+
+    def relevance(self, heading: str) -> None:
+        """A report heading's ``- Relevance: 50%`` (``- 相关性: 55%``) is an extra field."""
+        dash = heading.find(" - ")
+        if dash > 0:
+            found = _label(heading[dash + 3:].strip())
+            if found:
+                self._add_extra(clean(found.name), clean(found.value.strip()))
+
+    def sub_heading(self, text: str, level: int) -> bool:
+        """A heading inside the entry that names a field opens it (``#### 中文摘要``, ``### Background``)."""
+        found = _heading_label(_strip_anchor(text))
+        if found is None:
+            if level >= 4:  # "#### Figure 1" of a Key Figures field: text of the entry
+                self.feed("#" * level + " " + text)
+                return True
+            return False
+        self._close()
+        self._open(found)
+        return True
 
     def feed_blank(self) -> None:
         """A blank line matters only inside a field: it separates paragraphs."""
@@ -223,56 +403,145 @@ class _Entry:
             if tag.startswith("<summary"):
                 self.summary = stripped[stripped.find(">") + 1:].split("<", 1)[0].strip().lower()
                 return
+        if self.key is None and _structural(stripped):
+            return
         # an abstract's own text may start like a label ("Background: ..."): only bold
-        # standard labels end it
+        # standard labels (and labels no abstract sentence starts with) end it
         in_abstract = self.key == "abstract" or (self.in_details and self.summary == "abstract")
-        found = _label(line) if not in_abstract or line[0] in "*>" else None
-        if found and (not in_abstract or (found.bold and found.key != "extra")):
+        found = _label(line, self.kind == "plain")
+        if found and in_abstract and not (
+            (found.bold and found.key != "extra") or found.name.lower() in _ENDS_ABSTRACT
+        ):
+            found = None
+        if found and " | " in found.value and found.key in _HEADER_KEYS:
+            self._close()
+            self._segments(stripped)
+            return
+        if found:
             self._close()
             self._open(found)
+        elif self._pdf_line(stripped):
+            return
         elif self.key is not None:
             self._append(line[1:].removeprefix(" ") if self.quoted and line[0] == ">" else line)
-        elif not self.started and not self.in_details:
-            self._header(stripped)
+        elif not self.started and not self.in_details and self._header(stripped):
+            return
         elif self.in_details and self.summary == "abstract" and "abstract" not in self.fields:
             self._open(_Label("abstract", "Abstract", line, False, False))
+        elif self.kind == "plain" and self.started and "abstract" not in self.fields:
+            self._open(_Label("abstract", "Abstract", line, False, False))  # a post's bare abstract paragraph
+        else:
+            self._other(line)
 
-    def _header(self, text: str) -> None:
+    def _pdf_line(self, text: str) -> bool:
+        """``[**[PDF]**](url) | **Categories:** cs.AI, cs.CL`` or ``[PDF](url)``: the PDF link and its segments."""
+        if text[:1] != "[" or "pdf" not in text[:12].lower():
+            return False
+        head, _, rest = text.partition(" | ")
+        label, url = _link(head)
+        if url is None or "pdf" not in label.lower():
+            return False
+        self.pdf = self.pdf or (clean(url) if len(url) <= TITLE_LIMIT else None)
+        self.facts += 1
+        self._segments(rest)
+        return True
+
+    def _header(self, text: str) -> bool:
         """Lines between the heading and the first field: authors, xmkxabc's translated title."""
         if text.startswith("> *") and not text.startswith("> **"):
             translated, was_cut = cut(text[3:].rstrip("*").strip(), FIELD_LIMIT)
             if was_cut:
                 self.cut.append(_TRANSLATED_TITLE)
             self._add_extra(_TRANSLATED_TITLE, clean(translated))
-        elif text[0] == "*" and text[:2] != "**" and not self.authors:
+            return True
+        if text[0] == "*" and text[:2] != "**" and not self.authors:
             bar = text.find("* | ")
             names, rest = (text[1:bar], text[bar + 4:]) if bar > 0 else (text[1:].removesuffix("*"), "")
-            names, was_cut = cut(names, FIELD_LIMIT)
-            if was_cut:
-                self.cut.append("authors")
-            self.authors = tuple(clean(part.strip()) for part in names.split(",") if part.strip())
+            self._authors(names)
             self._segments(rest)
+            return True
+        return False
+
+    def _authors(self, names: str) -> None:
+        """``A, B`` (also xmkxabc's Python list ``['A', 'B']``) -> the authors."""
+        names, was_cut = cut(names.strip(), FIELD_LIMIT)
+        if was_cut:
+            self.cut.append("authors")
+        if names[:2] in ("['", '["') and names[-2:] in ("']", '"]'):
+            names = names[1:-1].replace("', '", ", ").replace('", "', ", ").strip("'\"")
+        self.authors = tuple(clean(part.strip()) for part in names.split(",") if part.strip())
+        self.facts += 1
 
     def _segments(self, text: str) -> None:
         """``**Main category: X**`` or ``Source: arXiv`` parts after a `` | ``, each a one-line field."""
         for part in text.split(" | ") if text else ():
-            found = _label(part.strip()) if part.strip() else None
+            part = part.strip()
+            if not part:
+                continue
+            if self._pdf_line(part):
+                continue
+            found = _label(part)
             if found:
                 self._open(found)
                 self._close()
+            else:
+                self._other(part)
+
+    def _other(self, line: str) -> None:
+        """A line that is no known field: kept in the entry's ``Other`` extra, in file order."""
+        if len(self.other) < EXTRA_LIMIT * 20:
+            self.other.append(line)
+        else:
+            self.extra_dropped = True
 
     def _open(self, found: _Label) -> None:
-        """Start a field; a category is one line, so it is set at once."""
+        """Start a field; header facts (category, authors, links, titles) are one line, so they are set at once."""
         self.started = True
-        if found.key == "category":
-            value, _, rest = found.value.partition(" | ")
-            category = cut(clean(value.strip().strip("*").strip()), TITLE_LIMIT)[0]
-            self.fields.setdefault("category", category or None)
-            self._segments(rest)
+        key, value = found.key, found.value.strip().strip("*").strip()
+        if key in _HEADER_KEYS:
+            self.facts += 1
+            if key == "category":
+                value, _, rest = value.partition(" | ")
+                self._category(found.name, value.strip().strip("*").strip())
+                self._segments(rest)
+            elif key == "categories":
+                for name in _categories(value):
+                    self._category(found.name, name)
+            elif key == "authors":
+                self._authors(value)
+            elif key in ("link", "pdf"):
+                text, url = _link(value)
+                if url is None:
+                    self._add_extra(clean(found.name), clean(text))
+                elif key == "pdf":
+                    self.pdf = self.pdf or (clean(url) if len(url) <= TITLE_LIMIT else None)
+                else:
+                    self.url = self.url or url
+            elif key == "title" and not self.title.strip():
+                self.title = value
+            elif key == "title_en" and value and value != self.title.strip():
+                if self.title.strip():
+                    self._add_extra(_TRANSLATED_TITLE, clean(cut(self.title.strip(), FIELD_LIMIT)[0]))
+                self.title = value
+            elif value:
+                self._add_extra(clean(found.name), clean(cut(value, FIELD_LIMIT)[0]))
             return
-        self.key, self.name, self.quoted = found.key, found.name, found.quoted
+        self.facts += 1
+        self.key, self.name, self.quoted = key, found.name, found.quoted
         self.lines, self.size, self.overflow = [], 0, False
         self._append(found.value.lstrip())
+
+    def _category(self, label: str, value: str) -> None:
+        """An arXiv category is kept as one; a topic (``Agent Sec``, ``Other``) or an unfilled slot is not."""
+        value = cut(clean(value), TITLE_LIMIT)[0]
+        if not value or text_or_none(value) is None:
+            return
+        if _ARXIV_CATEGORY.fullmatch(value):
+            self.categories.append(value)
+            if label.lower() in ("main category", "catalog"):
+                self.fields.setdefault("category", value)
+        else:
+            self.topics.append((clean(label), value))
 
     def _append(self, line: str) -> None:
         """Keep a field line, but never more than the field limit, however long the input.
@@ -306,16 +575,34 @@ class _Entry:
             self._add_extra(name, value)
 
     def _add_extra(self, name: str, value: str) -> None:
-        """Keep an extra field while the entry's extras stay within EXTRA_LIMIT and FIELD_LIMIT."""
+        """Keep an extra field while the entry's extras stay within EXTRA_LIMIT and FIELD_LIMIT.
+
+        A label seen again in the entry adds to its field, so no text is hidden behind a repeat.
+        """
+        if not value:
+            return
         if len(self.extra) >= EXTRA_LIMIT or self.extra_size >= FIELD_LIMIT:
             self.extra_dropped = True
             return
-        self.extra.append((name, value))
+        for index, (label, text) in enumerate(self.extra):
+            if label == name:
+                self.extra[index] = (label, text + "\n\n" + value)
+                break
+        else:
+            self.extra.append((name, value))
         self.extra_size += len(value)
 
     def commit(self, builder: Builder, section: str | None) -> int:
         """Make the Paper, note what is damaged, and add it under its section."""
         self._close()
+        if self.kind == "plain" and not self.facts:  # a heading with no paper under it
+            for line in self.other:
+                builder.problem("unread", cut(clean(line.strip()), 40)[0])
+            return builder.entry_count
+        for label, value in self.topics:
+            self._add_extra(label, value)
+        if self.other:
+            self._add_extra(_OTHER, clean(cut(join_lines(self.other), FIELD_LIMIT)[0], multiline=True).strip())
         title, was_cut = cut(self.title.strip(), TITLE_LIMIT)
         title = clean(title)
         url = clean(self.url) if self.url and len(self.url) <= TITLE_LIMIT else None
@@ -334,13 +621,15 @@ class _Entry:
         if self.extra_dropped:
             builder.problem("extra cut", paper_id)
         fields = self.fields
+        category = fields.get("category") or (self.categories[0] if self.categories else None)
+        categories = tuple(dict.fromkeys([category, *self.categories])) if category else ()
         paper = Paper(
             id=paper_id,
             title=title,
             version=version,
             url=url,
             authors=self.authors,
-            category=fields.get("category"),
+            category=category,
             tldr=fields.get("tldr"),
             motivation=fields.get("motivation"),
             method=fields.get("method"),
@@ -348,5 +637,7 @@ class _Entry:
             conclusion=fields.get("conclusion"),
             abstract=fields.get("abstract"),
             extra=tuple(self.extra),
+            categories=categories,
+            pdf=self.pdf,
         )
         return builder.add(section or paper.category or "Papers", paper)
