@@ -55,7 +55,7 @@ def test_unknown_keys_are_ignored_with_a_warning(tmp_path):
     path = write(tmp_path, 'colour = "red"\nmark_read = "manual"\n[keys]\nquit = "x"\n')
     config = load_config(path)
     assert config.mark_read == "manual"
-    assert config.warnings == [f"{path}: unknown key 'colour' ignored", f"{path}: unknown key 'keys' ignored"]
+    assert config.warnings == [f"{path} line 1: unknown key 'colour' ignored", f"{path} line 3: unknown key 'keys' ignored"]
 
 
 def test_bad_toml_names_the_file_line_and_column(tmp_path):

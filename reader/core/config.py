@@ -200,11 +200,11 @@ def _with_position(message: str, text: str) -> str:
 
 
 def _line_of(key: str, text: str) -> str:
-    """`` line N`` where a top-level ``key =`` is written (for a message), else nothing."""
+    """`` line N`` where a top-level ``key =`` or table ``[key]`` is written (for a message), else nothing."""
     for number, line in enumerate(text.splitlines(), 1):
         written = line.strip()
         for form in (key, f'"{key}"', f"'{key}'"):
-            if written.startswith(form) and written[len(form) :].lstrip().startswith("="):
+            if written.startswith(form) and written[len(form) :].lstrip().startswith("=") or written.startswith(f"[{form}]"):
                 return f" line {number}"
     return ""
 
