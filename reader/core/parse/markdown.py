@@ -365,10 +365,9 @@ class _Entry:
     def relevance(self, heading: str) -> None:
         """A report heading's ``- Relevance: 50%`` (``- 相关性: 55%``) is an extra field."""
         dash = heading.find(" - ")
-        if dash > 0:
-            found = _label(heading[dash + 3:].strip())
-            if found:
-                self._add_extra(clean(found.name), clean(found.value.strip()))
+        label, colon, value = heading[dash + 3:].partition(":") if dash > 0 else ("", "", "")
+        if colon and value.strip() and len(label) <= 40:
+            self._add_extra(clean(label.strip()), clean(value.strip()))
 
     def sub_heading(self, text: str, level: int) -> bool:
         """A heading inside the entry that names a field opens it (``#### 中文摘要``, ``### Background``)."""
@@ -403,6 +402,9 @@ class _Entry:
             if tag.startswith("<summary"):
                 self.summary = stripped[stripped.find(">") + 1:].split("<", 1)[0].strip().lower()
                 return
+        if stripped in ("---", "***", "___"):  # a separator ends the open field
+            self._close()
+            return
         if self.key is None and _structural(stripped):
             return
         # an abstract's own text may start like a label ("Background: ..."): only bold
