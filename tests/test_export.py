@@ -484,6 +484,8 @@ def test_json_file_exactly():
     "conclusion": null,
     "abstract": "We revisit.",
     "extra": {},
+    "categories": [],
+    "pdf": null,
     "starred_at": "2026-11-28T09:15:00Z",
     "digest": "2026-11-28"
   }
