@@ -239,7 +239,7 @@ async def test_markup_file_name_while_loading_in_the_background(tmp_path):
         assert name in screen_text(app).splitlines()[0]
         await settle(pilot, app)
         text = screen_text(app)
-        assert name in text.splitlines()[0] and "1 papers" in text
+        assert name in text.splitlines()[0] and "1 paper  ·" in text
         assert MARKUP in text
         assert_screen_safe(app)
     app.store.close()
