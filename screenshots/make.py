@@ -33,6 +33,9 @@ SCENES: list[tuple[str, tuple[int, int], list[str]]] = [
     ("help", (120, 36), ["question_mark"]),
     ("search", (120, 36), ["slash", "O", "O", "D", "space", "minus", "c", "a", "t", "colon", "c", "s", "full_stop", "L", "G", "enter"]),
     ("export", (120, 36), ["s", "j", "s", "e"]),
+    ("wide", (200, 50), []),
+    ("tiny", (60, 20), []),
+    ("zoom", (80, 24), ["j", "z"]),
 ]
 """(file name, terminal size, keys pressed after start) for each screenshot."""
 
