@@ -64,9 +64,7 @@ _EXTRA_LABELS = frozenset(
         "background knowledge", "relevance", "interest score", "相关性说明",
     }
 )
-_ENDS_ABSTRACT = frozenset(
-    {"abstract translation", "conclusion translation", "key figures", "摘要翻译", "ai_abstract", "中文摘要"}
-)
+_ENDS_ABSTRACT = ("abstract translation", "conclusion translation", "key figures", "摘要翻译", "ai_abstract", "中文摘要")
 """Plain labels that end an abstract (an abstract's own sentences may start like other labels)."""
 _ARXIV_CATEGORY = re.compile(r"[a-z]{1,8}(?:-[a-z]{2,5})?(?:\.[A-Za-z]{2,4}(?:-[a-z]{2,5})?)?")
 """An arXiv category (cs.CV, quant-ph, astro-ph.GA, cond-mat.stat-mech); a topic (Agent Sec, Other) is not."""
@@ -410,12 +408,15 @@ class _Entry:
         # an abstract's own text may start like a label ("Background: ..."): only bold
         # standard labels (and labels no abstract sentence starts with) end it
         in_abstract = self.key == "abstract" or (self.in_details and self.summary == "abstract")
-        found = _label(line, self.kind == "plain")
+        if in_abstract and line[0] not in "*>" and not line[:40].lower().startswith(_ENDS_ABSTRACT):
+            found = None  # the common case, cheaply: an abstract's own line
+        else:
+            found = _label(line, self.kind == "plain")
         if found and in_abstract and not (
             (found.bold and found.key != "extra") or found.name.lower() in _ENDS_ABSTRACT
         ):
             found = None
-        if found and " | " in found.value and found.key in _HEADER_KEYS:
+        if found and found.key in _HEADER_KEYS and " | " in found.value[:TITLE_LIMIT]:
             self._close()
             self._segments(stripped)
             return
