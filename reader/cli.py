@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 SAMPLE = Path(__file__).resolve().parent / "sample" / "today.md"
 """The bundled sample digest (a path, not importlib.resources: that import costs every start a few ms)."""
 DUMP_KEYS = (
-    "id", "version", "title", "url", "authors", "category", "section",
-    "tldr", "motivation", "method", "result", "conclusion", "abstract", "extra",
+    "id", "version", "title", "url", "authors", "category", "categories", "section",
+    "tldr", "motivation", "method", "result", "conclusion", "abstract", "extra", "pdf",
 )
 """The keys of a ``--dump`` line, in order."""
 

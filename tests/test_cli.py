@@ -18,7 +18,7 @@ from reader.cli import dump_lines, main
 from reader.core.parse import load, parse_text
 from reader.core.store import MarkStore
 
-DUMP_KEYS = ["id", "version", "title", "url", "authors", "category", "section", "tldr", "motivation", "method", "result", "conclusion", "abstract", "extra"]
+DUMP_KEYS = ["id", "version", "title", "url", "authors", "category", "categories", "section", "tldr", "motivation", "method", "result", "conclusion", "abstract", "extra", "pdf"]
 
 
 def run_cli(*args: str, state: Path, **kwargs) -> subprocess.CompletedProcess:

@@ -653,3 +653,17 @@ def test_the_header_counts_in_the_singular_and_says_how_many_repeats_were_merged
     weekend = load(TODAY.parent / "dw-dengwei__daily-arXiv-ai-enhanced__2025-03-18.md")
     repeats = len(weekend.entries) - len(weekend.papers)
     assert repeats > 0 and f"({repeats} repeats merged)" in session_of(store, weekend).header(0)[1]
+
+
+def test_a_row_carries_a_forks_relevance_score_and_translated_title(store):
+    """Issue 13: rows show a fork's relevance score or translated title where the file has one."""
+    rated = Paper(id="2601.00011", title="Rated", extra=(("Recommendation", "★★★☆☆ (56/100) - 与 Zotero 兴趣画像匹配。"),))
+    percent = Paper(id="2601.00012", title="Percent", extra=(("相关性", "55%"), ("Translated title", "百分比")))
+    words = Paper(id="2601.00013", title="Words", extra=(("Relevance", "Moderately relevant."),))
+    papers = [rated, percent, words]
+    session = session_of(store, Digest(name="rated.md", sections=[Section("A", papers)], papers=papers))
+    assert session.row(rated).relevance == "56/100"
+    assert (session.row(percent).relevance, session.row(percent).translated_title) == ("55%", "百分比")
+    assert session.row(words).relevance == "" and session.row(words).translated_title == ""
+    real = load(TODAY.parent / "forks" / "Troy9748__daily-arXiv-ai-enhanced__2026-02-28.md")
+    assert any(session_of(store, real).row(paper).relevance for paper in real.papers)

@@ -9,6 +9,7 @@ reload, later another day) goes through :meth:`ReadingSession.set_digest`, the o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, NamedTuple
 
@@ -42,6 +43,10 @@ class RowInfo:
     """The paper's category where the list mixes categories (All, Starred, a search), else empty."""
     authors: str = ""
     """The first author, and "et al." for more (the list shows it where there is room)."""
+    relevance: str = ""
+    """A fork's relevance score for the paper, short (``56/100``, ``55%``), if the file gives one."""
+    translated_title: str = ""
+    """A fork's translation of the title, if the file gives one (shown after the title)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,21 @@ class UndoStep(NamedTuple):
 
     read_ids: tuple[str, ...] = ()
     star: Star | None = None
+
+
+RELEVANCE_LABELS = frozenset(("relevance", "相关性", "recommendation", "interest score", "relevance score", "score"))
+"""Fields in which forks rate a paper for the reader (``★★★☆☆ (56/100) - ...``, ``55%``)."""
+TRANSLATED_TITLE_LABELS = frozenset(("translated title", "title translation", "标题翻译", "中文标题", "title (zh)"))
+_SCORE = re.compile(r"\d{1,3}(?:\.\d+)?\s*(?:%|/\s*\d{1,3})")
+
+
+def relevance_of(paper: Paper) -> str:
+    """The paper's relevance score from a fork's field, short: ``56/100``, ``55%`` (else empty)."""
+    for label, value in paper.extra:
+        if label.casefold() in RELEVANCE_LABELS:
+            score = _SCORE.search(value)
+            return score[0].replace(" ", "") if score else ""
+    return ""
 
 
 def interests_of(config: Config) -> Interests | None:
@@ -284,6 +304,8 @@ class ReadingSession:
             highlights=highlight_spans(title, query) if query and query.highlights else [],
             category=(paper.category or "") if mixed else "",
             authors=paper.authors[0] + (" et al." if len(paper.authors) > 1 else "") if paper.authors else "",
+            relevance=relevance_of(paper),
+            translated_title=next((value for label, value in paper.extra if label.casefold() in TRANSLATED_TITLE_LABELS), ""),
         )
 
     def visible(self, scope: str | None = None) -> list[Paper]:

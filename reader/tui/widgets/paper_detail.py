@@ -112,6 +112,9 @@ class PaperDetail(LineView):
         meta = f"arXiv:{paper.id}{paper.version or ''}" if paper.has_arxiv_id else "no arXiv id"
         if paper.category:
             meta += f"  ·  {paper.category}"
+        cross_listed = [category for category in paper.categories if category != paper.category]
+        if cross_listed:
+            meta += " (also " + ", ".join(cross_listed) + ")"
         marks = [mark for mark, on in (("★ starred", options.starred), ("read", options.read)) if on]
         if marks:
             meta += "  ·  " + "  ".join(marks)

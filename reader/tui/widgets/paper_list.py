@@ -22,8 +22,11 @@ from reader.tui.widgets.line_view import LineView
 
 MARKS_WIDTH = 4
 """Cells before a title: star, unread dot, interest mark and a space (an empty list's message starts there too)."""
-CATEGORY_WIDTH = 9
+CATEGORY_WIDTH = 11
 """Cells of the category column (``cs.CV``, ``astro-ph.GA``; longer ones end in …)."""
+NARROW_CATEGORY_WIDTH = 6
+"""The category column of a row narrower than WIDE_ROW: ``cs.CV`` still fits."""
+WIDE_ROW = 90
 AUTHORS_WIDTH = 24
 AUTHORS_FROM = 100
 """The first author shows at the right of a row this wide or wider."""
@@ -42,6 +45,7 @@ class PaperList(LineView):
         "paper-list--match",
         "paper-list--empty",
         "paper-list--meta",
+        "paper-list--score",
     }
 
     class Highlighted(Message):
@@ -125,8 +129,9 @@ class PaperList(LineView):
         return self.strip(text)
 
     def _row_text(self, paper: Paper, width: int) -> Text:
-        """``★•◆ cs.CV     Title…          First Author et al.``: marks, the category where the
-        list mixes them, the title, and the first author where the row has room."""
+        """``★•◆ 56/100 cs.CV     Title  译名…   First Author et al.``: marks, a fork's relevance
+        score, the category where the list mixes them, the title and a fork's translation of
+        it, and the first author where the row has room."""
         info = self._row_info(paper)
         style = self.get_component_rich_style
         row = Text(no_wrap=True, end="")
@@ -134,15 +139,19 @@ class PaperList(LineView):
         row.append("•" if not info.read else " ", style("paper-list--dot"))
         row.append("◆" if info.interesting else " ", style("paper-list--interest"))
         row.append(" ")
+        if info.relevance:
+            row.append(f"{info.relevance:>6} ", style("paper-list--score"))
         if info.category:
             category = Text(info.category, style("paper-list--meta"), no_wrap=True, end="")
-            category.truncate(CATEGORY_WIDTH, overflow="ellipsis", pad=True)
+            category.truncate(CATEGORY_WIDTH if width >= WIDE_ROW else NARROW_CATEGORY_WIDTH, overflow="ellipsis", pad=True)
             row.append_text(category)
             row.append(" ")
         title_start = len(row)
         row.append(info.title, style("paper-list--read" if info.read else "paper-list--unread"))
         for start, end in info.highlights:
             row.stylize(style("paper-list--match"), title_start + start, title_start + end)
+        if info.translated_title:
+            row.append(f"  {info.translated_title}", style("paper-list--meta"))
         if info.authors and width >= AUTHORS_FROM:
             row.truncate(width - AUTHORS_WIDTH - 2, overflow="ellipsis", pad=True)
             authors = Text(info.authors, style("paper-list--meta"), no_wrap=True, end="")
