@@ -31,6 +31,7 @@ from reader.core.store import MarkStore
 IDS = ("2601.00001", "2601.10802", "2512.00003", "1412.1234", "hep-th/9901001")
 SETTINGS = ("detail_view", "wrap")
 VALUES = st.sampled_from(["summary", "abstract", True, False])
+TAGS = st.sampled_from(["Later", "later", "ML", "group meeting"])
 
 
 @dataclass
@@ -40,12 +41,18 @@ class Model:
     read: dict[str, bool] = field(default_factory=dict)
     stars: dict[str, Star | None] = field(default_factory=dict)
     settings: dict[str, str | bool] = field(default_factory=dict)
+    tags: dict[tuple[str, str], bool] = field(default_factory=dict)
+    """Per (paper id, tag key): tagged or not (False takes the tag off)."""
 
     def then(self, ops: Model) -> Model:
         """This state with ``ops`` applied (read False and star None remove the mark)."""
         read = {key: True for key, value in {**self.read, **ops.read}.items() if value}
         stars = {key: value for key, value in {**self.stars, **ops.stars}.items() if value is not None}
-        return Model(read, stars, {**self.settings, **ops.settings})
+        tags = {key: True for key, value in {**self.tags, **ops.tags}.items() if value}
+        return Model(read, stars, {**self.settings, **ops.settings}, tags)
+
+    def tags_of(self, paper_id: str) -> set[str]:
+        return {key for (tagged, key) in self.tags if tagged == paper_id}
 
 
 class TwoInstances(RuleBasedStateMachine):
@@ -87,6 +94,18 @@ class TwoInstances(RuleBasedStateMachine):
         assert self.stores[which].unstar(paper_id) is (paper_id in self.view(which).stars)
         self.pending[which].stars[paper_id] = None
 
+    @rule(which=st.integers(0, 1), paper_id=st.sampled_from(IDS), name=TAGS)
+    def add_tag(self, which, paper_id, name):
+        had = name.casefold() in self.view(which).tags_of(paper_id)
+        assert self.stores[which].add_tag(Paper(id=paper_id, title="T"), name) is not had
+        self.pending[which].tags[paper_id, name.casefold()] = True
+
+    @rule(which=st.integers(0, 1), paper_id=st.sampled_from(IDS), name=TAGS)
+    def remove_tag(self, which, paper_id, name):
+        had = name.casefold() in self.view(which).tags_of(paper_id)
+        assert self.stores[which].remove_tag(paper_id, name) is had
+        self.pending[which].tags[paper_id, name.casefold()] = False
+
     @rule(which=st.integers(0, 1), key=st.sampled_from(SETTINGS), value=VALUES)
     def set_setting(self, which, key, value):
         self.stores[which].set_setting(key, value)
@@ -122,6 +141,7 @@ class TwoInstances(RuleBasedStateMachine):
             for paper_id in IDS:
                 assert store.is_read(paper_id) is (paper_id in shown.read), (which, paper_id)
                 assert store.star_for(paper_id) == shown.stars.get(paper_id), (which, paper_id)
+                assert {tag.casefold() for tag in store.tags_of(paper_id)} == shown.tags_of(paper_id), (which, paper_id)
             assert {key: store.get_setting(key) for key in SETTINGS if key in shown.settings} == shown.settings
             assert store.notices == [] and store.writable
 
@@ -130,6 +150,8 @@ class TwoInstances(RuleBasedStateMachine):
         try:
             assert fresh.read_ids == frozenset(self.disk.read)
             assert {star.paper.id: star for star in fresh.stars()} == self.disk.stars
+            for paper_id in IDS:
+                assert {tag.casefold() for tag in fresh.tags_of(paper_id)} == self.disk.tags_of(paper_id)
             assert {key: fresh.get_setting(key) for key in SETTINGS if key in self.disk.settings} == self.disk.settings
         finally:
             fresh.close()

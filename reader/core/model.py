@@ -131,3 +131,33 @@ class Star:
     """When it was starred, ISO 8601 in UTC (``2026-11-28T09:15:00Z``)."""
     digest: str | None = None
     """The date (or name) of the digest it was starred from."""
+
+
+LATER = "Later"
+"""The built-in tag, with its own key."""
+
+
+def tag_key(name: str) -> str:
+    """What tag names are compared by: ``later`` is the tag Later."""
+    return name.strip().casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    """A tagged paper: its tags and a snapshot, so a tag view needs no digest file."""
+
+    paper: Paper
+    tags: tuple[str, ...]
+    """Its tags as first written, sorted without regard to case, one per :func:`tag_key`."""
+    saved_at: str
+    """When it was first tagged, ISO 8601 in UTC."""
+    digest: str | None = None
+    """The date (or name) of the digest it was first tagged from."""
+
+    def has(self, name: str) -> bool:
+        key = tag_key(name)
+        return any(tag_key(tag) == key for tag in self.tags)
+
+    def as_star(self) -> Star:
+        """The snapshot as the exporters take it."""
+        return Star(self.paper, self.saved_at, self.digest)

@@ -31,6 +31,7 @@ from pathlib import Path
 from reader.core.config import file_kind
 from reader.core.sanitize import clean
 from reader.core.store import fileformat
+from reader.core.model import tag_key
 from reader.core.store.marks import Marks, Ops, State
 
 SAVE_DELAY = 0.5
@@ -429,6 +430,9 @@ class MarkStore(Marks):
             self.writable = False
             with self._lock:  # every mark shown is now unsaved: rescued at close, or saved to a state file again
                 whole = Ops(dict.fromkeys(self._view.read, True), dict(self._view.stars), dict(self._view.settings))
+                for paper_id, entry in self._view.tagged.items():
+                    whole.tags.update({(paper_id, tag_key(tag)): tag for tag in entry.tags})
+                    whole.snapshots[paper_id] = entry
                 whole.update(self._pending)
                 self._pending = whole
             self.notices.append(clean(

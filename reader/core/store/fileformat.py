@@ -22,6 +22,12 @@ syncs with git or Syncthing; the same marks always give the same bytes::
     A second paragraph.'''
     extra = [['Keywords', 'attention, long context']]
 
+    [tagged."2601.10802"]
+    tags = ['group meeting', 'Later']
+    title = 'Sparse attention for long documents'
+    digest = '2026-01-16'
+    saved_at = '2026-01-16T09:20:00Z'
+
     [read]
     "2512" = '''
     00012 00345
@@ -38,6 +44,12 @@ character, so 200,000 read ids load in tens of milliseconds (a TOML array of 200
 takes about 0.3 s, basic strings per month about 0.06 s), and a new mark changes one short
 line. Ids of any other shape go to ``other``. Star text is written as literal strings too
 whenever the text allows it, for the same reason.
+
+A tagged paper has a table of its own in ``[tagged]``: its tags (sorted, one name per tag
+without regard to case) and a snapshot of the paper, with the fields of a star table and
+``saved_at`` (when it was first tagged) for ``starred_at``. Tags are a table of their own,
+not keys of ``[stars]``, so a paper can be tagged and not starred, and a version that knows
+no tags keeps the whole table as it keeps any table it does not know.
 
 Forward compatible, and never destructive, since two versions may share one file:
 
@@ -73,9 +85,9 @@ from functools import lru_cache
 
 import tomli_w
 
-from reader.core.model import SUMMARY_FIELDS, Paper, Star
+from reader.core.model import SUMMARY_FIELDS, Paper, Star, Tagged, tag_key
 from reader.core.sanitize import clean
-from reader.core.store.marks import OTHER, ReadSet, State
+from reader.core.store.marks import OTHER, ReadSet, State, sort_tags
 
 FORMAT_VERSION = 1
 
@@ -99,7 +111,7 @@ _MULTILINE_LITERAL = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f]*")
 MAX_DEPTH = 32
 """Arrays and tables nested deeper than this make a file broken: reading, keeping and writing
 back a value recurse once per level, and a hostile ``x = [[[[…]]]]`` must not exhaust the stack."""
-_STATE_TABLES = frozenset(("settings", "stars", "read"))
+_STATE_TABLES = frozenset(("settings", "stars", "tagged", "read"))
 _VERSION_FIRST = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*version[ \t]*=")
 
 
@@ -161,7 +173,7 @@ def parse(data: bytes) -> Loaded:
         raise NotState("it holds only comments")
     loaded = Loaded(State(), doc.pop("version", FORMAT_VERSION))
     state, problems = loaded.state, loaded.problems
-    sections = {"settings": _parse_settings, "stars": _parse_stars, "read": _parse_read}
+    sections = {"settings": _parse_settings, "stars": _parse_stars, "tagged": _parse_tagged, "read": _parse_read}
     for name, value in doc.items():
         if name not in sections:
             state.raw[name] = _sorted(value)
@@ -197,6 +209,32 @@ def _parse_stars(table: dict, state: State, problems: list[str]) -> None:
         if raw:
             state.raw_stars[shown_id] = _sorted(raw)
         state.stars[shown_id] = _star(paper_id, fields)
+
+
+def _parse_tagged(table: dict, state: State, problems: list[str]) -> None:
+    for paper_id, entry in table.items():
+        where = f"tagged.{_key(paper_id)}"
+        fields = {
+            key: value
+            for key, value in (entry.items() if isinstance(entry, dict) else ())
+            if key != "starred_at" and (_is_star_field(key, value) or key == "saved_at" and isinstance(value, str))
+        }
+        tags = entry.get("tags") if isinstance(entry, dict) else None
+        names = [" ".join(clean(tag).split()) for tag in tags] if _is_strings(tags) else []
+        if "title" not in fields or "saved_at" not in fields or not any(names):
+            state.raw_tagged[paper_id] = _sorted(entry)
+            problems.append(f"{where} {'needs a title, saved_at and tags' if isinstance(entry, dict) else 'is not a table'}")
+            continue
+        fields["tags"] = tags
+        raw = {key: value for key, value in entry.items() if key not in fields}
+        if wrong := sorted(raw.keys() & _STAR_FIELDS):
+            problems.append(f"{where}: {', '.join(wrong)} of the wrong type")
+        shown_id = clean(paper_id)
+        if raw:
+            state.raw_tagged[shown_id] = _sorted(raw)
+        star = _star(paper_id, {**fields, "starred_at": fields["saved_at"]})
+        unique = {tag_key(name): name for name in reversed(names) if name}  # the first spelling of a tag wins
+        state.tagged[shown_id] = Tagged(star.paper, sort_tags(unique.values()), star.starred_at or "", star.digest)
 
 
 def _star(paper_id: str, table: dict) -> Star:
@@ -267,13 +305,20 @@ def dump(state: State) -> bytes:
     """The file's bytes: the same state always gives the same bytes."""
     out = [f"version = {FORMAT_VERSION}\n"]
     settings = dict(sorted({**state.raw_settings, **state.settings}.items()))
-    written = {"settings": bool(settings), "stars": bool(state.stars or state.raw_stars), "read": _has_read(state.read)}
+    written = {
+        "settings": bool(settings),
+        "stars": bool(state.stars or state.raw_stars),
+        "tagged": bool(state.tagged or state.raw_tagged),
+        "read": _has_read(state.read),
+    }
     raw = {key: value for key, value in state.raw.items() if not written.get(key)}  # a known section wins
     out += (f"{_key(key)} = {_value(value)}\n" for key, value in raw.items() if not isinstance(value, dict))
     if settings:
         _table("settings", settings, out)
     if written["stars"]:
         _stars(state, out)
+    if written["tagged"]:
+        _tagged(state, out)
     if written["read"]:
         out += _read_table(state.read)
     for key, value in raw.items():
@@ -387,3 +432,21 @@ def _star_table(star: Star | None, raw: dict | None) -> dict:
     if raw:
         table.update((key, value) for key, value in raw.items() if key not in table)
     return table
+
+
+def _tagged(state: State, out: list[str]) -> None:
+    """Add each tagged paper's table (its tags, then the snapshot as a star table has it)."""
+    loose = {paper_id: value for paper_id, value in sorted(state.raw_tagged.items()) if not isinstance(value, dict)}
+    if loose:
+        _table("tagged", loose, out)
+    for paper_id in sorted(state.tagged.keys() | state.raw_tagged.keys() - loose.keys()):
+        entry, raw = state.tagged.get(paper_id), state.raw_tagged.get(paper_id)
+        if entry is None:
+            table = raw
+        else:
+            snapshot = _star_table(entry.as_star(), None)
+            table = {"tags": list(entry.tags)}
+            table.update(("saved_at" if key == "starred_at" else key, value) for key, value in snapshot.items())
+            if raw:
+                table.update((key, value) for key, value in raw.items() if key not in table)
+        _table(f"tagged.{_key(paper_id)}", table, out)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
-from reader.core.model import Paper, Star
+from reader.core.model import Paper, Star, Tagged, tag_key
+from reader.core.sanitize import clean
 
 COMPACT_ID = re.compile(r"([0-9]{4})\.([0-9]{4,5})")
 """A new-style arXiv id, ``yymm.number``: stored as a number in its month."""
@@ -96,6 +97,10 @@ class State:
     or the whole value when the star could not be read."""
     raw_settings: Raw = field(default_factory=dict)
     """Settings whose values are neither strings nor booleans."""
+    tagged: dict[str, Tagged] = field(default_factory=dict)
+    """Tagged papers by id (``[tagged]``); never one without tags."""
+    raw_tagged: Raw = field(default_factory=dict)
+    """Per tagged id: the keys of its table not understood, or the whole value when unreadable."""
 
     def copy(self) -> State:
         return State(
@@ -105,6 +110,8 @@ class State:
             dict(self.raw),
             dict(self.raw_stars),
             dict(self.raw_settings),
+            dict(self.tagged),
+            dict(self.raw_tagged),
         )
 
 
@@ -116,9 +123,13 @@ class Ops:
     stars: dict[str, Star | None] = field(default_factory=dict)
     """A star to put, or None to remove it."""
     settings: dict[str, str | bool] = field(default_factory=dict)
+    tags: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    """Per (paper id, :func:`tag_key`): the tag's name to put on, or None to take it off."""
+    snapshots: dict[str, Tagged] = field(default_factory=dict)
+    """The paper's snapshot for a tag put on a paper that has none in the state yet."""
 
     def __bool__(self) -> bool:
-        return bool(self.read or self.stars or self.settings)
+        return bool(self.read or self.stars or self.settings or self.tags)
 
     def apply(self, state: State) -> None:
         """Put these ops on top of ``state``; the raw parts of the file no op touches stay."""
@@ -135,11 +146,43 @@ class Ops:
         state.settings.update(self.settings)
         for key in self.settings:
             state.raw_settings.pop(key, None)
+        for (paper_id, key), name in self.tags.items():
+            _apply_tag(state, paper_id, key, name, self.snapshots.get(paper_id))
 
     def update(self, later: Ops) -> None:
         self.read.update(later.read)
         self.stars.update(later.stars)
         self.settings.update(later.settings)
+        self.tags.update(later.tags)
+        self.snapshots.update(later.snapshots)
+
+
+def _apply_tag(state: State, paper_id: str, key: str, name: str | None, snapshot: Tagged | None) -> None:
+    """Put tag ``name`` on a paper (keeping a name it has of the same key), or take ``key`` off."""
+    entry = state.tagged.get(paper_id)
+    if name is None:
+        if entry is None or not entry.has(key):
+            return
+        tags = tuple(tag for tag in entry.tags if tag_key(tag) != key)
+        if tags:
+            state.tagged[paper_id] = replace(entry, tags=tags)
+        else:  # no tags left: the snapshot goes too
+            del state.tagged[paper_id]
+            state.raw_tagged.pop(paper_id, None)
+        return
+    if entry is None:
+        if snapshot is None:
+            return
+        entry = replace(snapshot, tags=())
+        if not isinstance(state.raw_tagged.get(paper_id, {}), dict):
+            del state.raw_tagged[paper_id]  # a table replaces a value that was none
+    if not entry.has(key):
+        state.tagged[paper_id] = replace(entry, tags=sort_tags((*entry.tags, name)))
+
+
+def sort_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags in file and display order: by key, then name."""
+    return tuple(sorted(tags, key=lambda tag: (tag_key(tag), tag)))
 
 
 class Marks:
@@ -178,6 +221,37 @@ class Marks:
     def get_setting(self, key: str, default: str | bool | None = None) -> str | bool | None:
         with self._lock:
             return self._view.settings.get(key, default)
+
+    def tags_of(self, paper_id: str) -> tuple[str, ...]:
+        """The paper's tags (empty when it has none)."""
+        with self._lock:
+            entry = self._view.tagged.get(paper_id)
+        return entry.tags if entry else ()
+
+    def has_tag(self, paper_id: str, name: str) -> bool:
+        with self._lock:
+            entry = self._view.tagged.get(paper_id)
+        return entry is not None and entry.has(name)
+
+    def tagged(self, name: str | None = None) -> list[Tagged]:
+        """Tagged papers (with tag ``name`` only, when given), oldest first."""
+        with self._lock:
+            entries = list(self._view.tagged.values())
+        if name is not None:
+            entries = [entry for entry in entries if entry.has(name)]
+        return sorted(entries, key=lambda entry: (entry.saved_at, entry.paper.id))
+
+    def tag_names(self) -> list[str]:
+        """Every tag in use, once per key (the first name in sort order), sorted."""
+        with self._lock:
+            entries = list(self._view.tagged.values())
+        names: dict[str, str] = {}
+        for entry in entries:
+            for tag in entry.tags:
+                key = tag_key(tag)
+                if key not in names or tag < names[key]:
+                    names[key] = tag
+        return list(sort_tags(names.values()))
 
     # -- changes ---------------------------------------------------------------
 
@@ -227,6 +301,27 @@ class Marks:
                 return False
             self.star(paper, digest)
             return True
+
+    def add_tag(self, paper: Paper, name: str, digest: str | None = None) -> bool:
+        """Put a tag on a paper (a snapshot of it is kept); True if it did not have it."""
+        name = " ".join(clean(name).split())  # typed or pasted: no control characters
+        if not name:
+            raise ValueError("a tag needs a name")
+        key = tag_key(name)
+        with self._lock:
+            name = next((tag for tag in self.tag_names() if tag_key(tag) == key), name)  # one spelling per tag
+            had = self.has_tag(paper.id, name)
+            # Always with a snapshot: another instance may have taken this paper's last tag off meanwhile.
+            snapshot = self._view.tagged.get(paper.id) or Tagged(paper, (), utc_now(), digest)
+            self._record(Ops(tags={(paper.id, key): name}, snapshots={paper.id: snapshot}))
+            return not had
+
+    def remove_tag(self, paper_id: str, name: str) -> bool:
+        """Take a tag off a paper; True if it had it."""
+        with self._lock:
+            had = self.has_tag(paper_id, name)
+            self._record(Ops(tags={(paper_id, tag_key(name)): None}))
+            return had
 
     def set_setting(self, key: str, value: str | bool) -> None:
         """Remember a UI choice across runs (``detail_view = "abstract"``)."""
