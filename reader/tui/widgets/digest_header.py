@@ -6,13 +6,18 @@ seconds: a toast would cover the text being read.
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.text import Text
+from textual.strip import Strip
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.widget import Widget
 
 
-class DigestHeader(Static):
-    """Shows ``digest-reader · <name> · counts`` or a passing message; digest text never becomes markup."""
+class DigestHeader(Widget):
+    """Shows ``digest-reader · <name> · counts`` or a passing message; digest text never becomes markup.
+
+    One line drawn with the line API: it changes on every search keystroke, and a Static
+    rebuilds its whole content for that."""
 
     COMPONENT_CLASSES = {"digest-header--app", "digest-header--name", "digest-header--status"}
 
@@ -22,6 +27,7 @@ class DigestHeader(Static):
         self._details = ""
         self._status: str | None = None
         self._status_timer: Timer | None = None
+        self._line = Text()
 
     @property
     def status(self) -> str | None:
@@ -46,11 +52,20 @@ class DigestHeader(Static):
 
     def _draw(self) -> None:
         style = self.get_component_rich_style
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text(no_wrap=True, end="")
         text.append(" digest-reader ", style=style("digest-header--app"))
         text.append(f" {self._name} ", style=style("digest-header--name"))
         if self._status is None:
             text.append(f" {self._details}")
         else:
             text.append(f" {self._status}", style=style("digest-header--status"))
-        self.update(text, layout=False)
+        self._line = text
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width, base = self.size.width, self.rich_style
+        if y:
+            return Strip.blank(width, base)
+        line = self._line.copy()
+        line.truncate(width, overflow="ellipsis")
+        return Strip(list(Segment.apply_style(line.render(self.app.console), base))).adjust_cell_length(width, base)
