@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import NamedTuple
 
 from reader.core.model import Paper
 from reader.core.parse.builder import Builder
-from reader.core.parse.fields import EXTRA_LIMIT, FIELD_LIMIT, TITLE_LIMIT, cut, date_in, identify, join_lines, text_or_none
+from reader.core.parse.fields import EXTRA_LIMIT, FIELD_LIMIT, PLACEHOLDERS, TITLE_LIMIT, cut, date_in, identify, join_lines, text_or_none
 from reader.core.sanitize import clean
 
 _FIELD_LABELS = {
@@ -96,33 +97,29 @@ def parse_markdown(lines: Iterable[str], builder: Builder) -> Iterator[int]:
     """
     entry: _Entry | None = None
     section: str | None = None
-    front_matter = False
-    first = True
-    for line in lines:
+    lines = iter(lines)
+    first = next((line for line in map(str.rstrip, lines) if line), "")
+    if first == "---":  # a Jekyll post's YAML front matter, read before the loop so no line pays for it
+        first = ""
+        for line in map(str.rstrip, lines):
+            if line == "---":
+                break
+            if line.startswith("date:") and builder.heading_date is None:
+                builder.heading_date = date_in(line[:200])
+    for line in chain((first,), lines):
         line = line.rstrip()
         if not line:
             if entry is not None:
                 entry.feed_blank()
             continue
-        if first:
-            first = False
-            if line == "---":  # a Jekyll post's YAML front matter
-                front_matter = True
-                continue
-        if front_matter:
-            if line == "---":
-                front_matter = False
-            elif line.startswith("date:") and builder.heading_date is None:
-                builder.heading_date = date_in(line[:200])
-            continue
         if line[0] == "#":
-            level = len(line) - len(line.lstrip("#"))
-            text = line[level + 1:].strip() if line[level:level + 1] == " " else None
-            if line.startswith("### ["):
+            if line.startswith("### ["):  # the upstream entry heading, first: most headings are one
                 if entry is not None:
                     yield entry.commit(builder, section)
                 entry = _Entry(_split_heading(line[4:]), "link")
                 continue
+            level = len(line) - len(line.lstrip("#"))
+            text = line[level + 1:].strip() if line[level:level + 1] == " " else None
             if text is not None:
                 bare = _strip_anchor(text)
                 if level == 2 and bare[:1] == "[" and bare.endswith(")") and "](" in bare:
@@ -205,6 +202,10 @@ def _preamble_facts(line: str, builder: Builder) -> None:
     if text[:1] not in ("-", "*", "[", ">", "|", "=", "_"):
         builder.prose_seen = True
     builder.problem("unread", cut(clean(text), 40)[0])
+
+
+_MARKUP_STARTS = "<-=_*["
+"""The first characters of the lines _structural may call markup."""
 
 
 def _structural(text: str) -> bool:
@@ -400,14 +401,16 @@ class _Entry:
             if tag.startswith("<summary"):
                 self.summary = stripped[stripped.find(">") + 1:].split("<", 1)[0].strip().lower()
                 return
-        if stripped in ("---", "***", "___"):  # a separator ends the open field
+        key = self.key
+        if key is None:
+            if stripped[0] in _MARKUP_STARTS and _structural(stripped):  # separators too
+                return
+        elif stripped[0] in "-*_" and stripped in ("---", "***", "___"):  # a separator ends the open field
             self._close()
-            return
-        if self.key is None and _structural(stripped):
             return
         # an abstract's own text may start like a label ("Background: ..."): only bold
         # standard labels (and labels no abstract sentence starts with) end it
-        in_abstract = self.key == "abstract" or (self.in_details and self.summary == "abstract")
+        in_abstract = key == "abstract" or (self.in_details and self.summary == "abstract")
         if in_abstract and line[0] not in "*>" and not line[:40].lower().startswith(_ENDS_ABSTRACT):
             found = None  # the common case, cheaply: an abstract's own line
         else:
@@ -500,8 +503,9 @@ class _Entry:
     def _open(self, found: _Label) -> None:
         """Start a field; header facts (category, authors, links, titles) are one line, so they are set at once."""
         self.started = True
-        key, value = found.key, found.value.strip().strip("*").strip()
-        if key in _HEADER_KEYS:
+        key = found.key
+        if key in _HEADER_KEYS:  # one line: stripped of its bold markup (a long field is not copied so)
+            value = found.value.strip().strip("*").strip()
             self.facts += 1
             if key == "category":
                 value, _, rest = value.partition(" | ")
@@ -537,13 +541,15 @@ class _Entry:
     def _category(self, label: str, value: str) -> None:
         """An arXiv category is kept as one; a topic (``Agent Sec``, ``Other``) or an unfilled slot is not."""
         value = cut(clean(value), TITLE_LIMIT)[0]
-        if not value or text_or_none(value) is None:
+        if not value:
             return
         if _ARXIV_CATEGORY.fullmatch(value):
+            if value.lower() in PLACEHOLDERS:  # of the failure texts only these ("error") look like a category
+                return
             self.categories.append(value)
             if label.lower() in ("main category", "catalog"):
                 self.fields.setdefault("category", value)
-        else:
+        elif text_or_none(value) is not None:
             self.topics.append((clean(label), value))
 
     def _append(self, line: str) -> None:
