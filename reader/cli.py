@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dump", action="store_true", help="print the parsed papers of PATH as JSON Lines and exit")
     parser.add_argument("--export", metavar="FORMAT", choices=_ExportFormats(), help="print the starred papers as FORMAT (%(choices)s) and exit; with PATHs, only those digests' papers")
     parser.add_argument("-o", "--output", metavar="FILE", help="with --export: write FILE instead of stdout")
+    parser.add_argument("--tag", metavar="NAME", help="with --export: the papers with tag NAME (any case) instead of the starred ones")
     parser.add_argument("--state", metavar="FILE", help="the marks file (default: see --paths; env DIGEST_READER_STATE)")
     parser.add_argument("--config", metavar="FILE", help="the config file (default: config.toml beside the state; env DIGEST_READER_CONFIG)")
     parser.add_argument("--paths", dest="show_paths", action="store_true", help="print where the state and the config live, and exit")
@@ -88,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.output is not None and not args.export:
         parser.error("-o/--output goes with --export")
+    if args.tag is not None and not args.export:
+        parser.error("--tag goes with --export")
+    if args.tag is not None and not " ".join(args.tag.split()):
+        parser.error("--tag needs a tag name")
     if args.output is not None and not args.output.strip():
         parser.error("-o/--output needs a file name (or - for standard output), not an empty string")
     if args.dump and args.export:
@@ -111,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.dump:
             return dump(args.paths)
         if args.export:
-            return export(args.export, args.output, args.paths, paths.state)
+            return export(args.export, args.output, args.paths, paths.state, args.tag)
         if args.serve:
             return serve(args, paths)
         return run_app(args.paths, paths)
@@ -163,12 +168,13 @@ def load_target(target: str) -> Digest:
         raise UsageError(str(error)) from None
 
 
-def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int:
-    """``--export``: the starred papers (of the given digests, if any) in ``fmt``."""
+def export(fmt: str, output: str | None, targets: list[str], state: Path, tag: str | None = None) -> int:
+    """``--export``: the starred papers, or those with ``tag`` (of the given digests, if any), in ``fmt``."""
     from reader.core.export import STDOUT_NAMES, ExportError, filter_stars, render, write
 
     store = open_store(state, strict=True)  # cannot read the state: an error before -o is touched
-    stars = store.stars()
+    stars = store.stars() if tag is None else [entry.as_star() for entry in store.tagged(tag)]
+    tags = {entry.paper.id: entry.tags for entry in store.tagged()}
     store.close()
     for notice in store.notices:  # e.g. a broken state file was moved aside: say so, not just []
         say(f"warning: {notice}")
@@ -177,9 +183,11 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path) -> int
         for target in targets:
             ids.update(paper.id for paper in load_target(target).papers)
         stars = filter_stars(stars, ids)
-    if not stars:  # an empty export is still written (a script may expect the file), but said
+    if not stars and tag is not None:
+        say(f"no paper is tagged {tag}" + (" in those digests" if targets else "") + ": the export is empty (T tags a paper in the reader)")
+    elif not stars:  # an empty export is still written (a script may expect the file), but said
         say("nothing is starred" + (" in those digests" if targets else "") + ": the export is empty (s stars a paper in the reader)")
-    text = render(stars, fmt)
+    text = render(stars, fmt, tags)
     if output is None or output in STDOUT_NAMES:
         sys.stdout.write(text)
         return 0

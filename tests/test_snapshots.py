@@ -45,3 +45,12 @@ def test_export_dialog_fits_60x20(snap_compare, tmp_path):
         await pilot.pause()
 
     assert snap_compare(make_app(tmp_path), run_before=open_export, terminal_size=(60, 20))
+
+
+def test_tag_line_and_tags_group(snap_compare, tmp_path):
+    async def tag(pilot):
+        await pilot.press("L", "j", "T", *"group meeting", "enter", "T", *"gr")
+        await pilot.app.workers.wait_for_complete()  # the suggester's completion
+        await pilot.pause()
+
+    assert snap_compare(make_app(tmp_path), run_before=tag, terminal_size=(100, 30))

@@ -15,7 +15,7 @@ import re
 import stat
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -49,13 +49,16 @@ class Format:
     """An export format: the file extension and how to turn ordered stars into text."""
 
     extension: str
-    body: Callable[[list[Star]], str]
+    body: Callable[..., str]
+    """``body(stars)``, or ``body(stars, tags)`` when it ``takes_tags``."""
     description: str = ""
     """What reads it, for the export dialog."""
+    takes_tags: bool = False
+    """Whether the format carries the papers' tags (``tags``: paper id -> tag names)."""
 
-    def render(self, stars: Iterable[Star]) -> str:
+    def render(self, stars: Iterable[Star], tags: Mapping[str, Sequence[str]] | None = None) -> str:
         """The whole file for these stars, in the deterministic export order."""
-        return self.body(_ordered(stars))
+        return self.body(_ordered(stars), tags or {}) if self.takes_tags else self.body(_ordered(stars))
 
 
 # --- shared helpers -------------------------------------------------------------------
@@ -235,8 +238,9 @@ def _bib_name(name: str) -> str:
     return f"{{{value}}}" if "," in name or _AND.search(name) else value
 
 
-def _bibtex(stars: list[Star]) -> str:
-    """One @misc entry per paper, as Google Scholar and arXiv's own export shape them."""
+def _bibtex(stars: list[Star], tags: Mapping[str, Sequence[str]]) -> str:
+    """One @misc entry per paper, as Google Scholar and arXiv's own export shape them; its tags
+    as ``keywords`` (what Zotero and JabRef turn into tags)."""
     keys = _keys(stars)
     entries = []
     for star in stars:
@@ -249,6 +253,7 @@ def _bibtex(stars: list[Star]) -> str:
             "archivePrefix": "arXiv" if eprint else "",
             "primaryClass": _tex(paper.category) if eprint else "",
             "url": _url(star),
+            "keywords": ", ".join(_tex(tag) for tag in tags.get(paper.id, ())),
         }
         lines = [f"  {name} = {{{value}}}" for name, value in fields.items() if value]
         entries.append(f"@misc{{{keys[paper.id]},\n" + ",\n".join(lines) + "\n}\n")
@@ -364,7 +369,7 @@ def _json(stars: list[Star]) -> str:
 # --- public API -----------------------------------------------------------------------
 
 FORMATS: dict[str, Format] = {
-    "bibtex": Format("bib", _bibtex, "Zotero, JabRef, biber"),
+    "bibtex": Format("bib", _bibtex, "Zotero, JabRef, biber", takes_tags=True),
     "ris": Format("ris", _ris, "EndNote, Mendeley, Zotero"),
     "markdown": Format("md", _markdown, "notes, grouped by category"),
     "csv": Format("csv", _csv, "spreadsheets"),
@@ -379,9 +384,10 @@ def _format(fmt: str) -> Format:
         raise ExportError(f"unknown export format: {fmt} (use {', '.join(FORMATS)})") from None
 
 
-def render(stars: Iterable[Star], fmt: str) -> str:
-    """The export file's text for these stars in format ``fmt`` (a key of FORMATS)."""
-    return _format(fmt).render(stars)
+def render(stars: Iterable[Star], fmt: str, tags: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The export file's text for these stars in format ``fmt`` (a key of FORMATS), with the
+    papers' ``tags`` (paper id -> names) where the format carries them."""
+    return _format(fmt).render(stars, tags)
 
 
 def filter_stars(stars: Iterable[Star], ids: set[str]) -> list[Star]:

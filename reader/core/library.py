@@ -10,12 +10,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from reader.core.model import Digest, Paper
+from reader.core.model import Digest, Paper, tag_key
 
 ALL = "\x00all"
 """Sidebar key of every paper of the digest (a NUL never occurs in a section name)."""
 STARRED = "\x00starred"
 """Sidebar key of the starred papers, from the store's snapshots."""
+TAG = "\x00tag:"
+"""Sidebar keys of tags start with this, then the tag's key (its name, case folded)."""
+
+
+def tag_scope(name: str) -> str:
+    """The sidebar key of tag ``name``."""
+    return TAG + tag_key(name)
+
+
+def tag_of(scope: str) -> str | None:
+    """The tag key of a tag's sidebar key, else None."""
+    return scope[len(TAG) :] if scope.startswith(TAG) else None
+
+
+def is_kept(scope: str) -> bool:
+    """Whether a sidebar entry lists saved snapshots (Starred, a tag) rather than the digest's papers."""
+    return scope == STARRED or scope.startswith(TAG)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +74,8 @@ class Library:
         return [key for key in self._by_key if key != ALL]
 
     def papers(self, key: str, starred: Iterable[Paper] = ()) -> list[Paper]:
-        """The papers of a sidebar entry before filters (Starred comes from the store)."""
-        if key == STARRED:
+        """The papers of a sidebar entry before filters (Starred and a tag's papers come from the store)."""
+        if is_kept(key):
             return list(starred)
         return self._by_key.get(key, [])
 
@@ -85,15 +102,17 @@ class Library:
         is_read: Callable[[str], bool],
         is_interesting: Callable[[Paper], bool] | None,
         starred: list[Paper],
+        tags: Iterable[tuple[str, str, list[Paper]]] = (),
     ) -> list[Count]:
-        """One line per sidebar entry with its total, unread and interesting counts.
+        """One line per sidebar entry with its total, unread and interesting counts; after
+        Starred, one per entry of ``tags`` (key, label, papers): the Tags group and each tag.
 
         ``is_interesting`` None means no interests are configured: every count is 0.
         """
         lines = []
-        for key in self.keys:
-            papers = self.papers(key, starred)
-            label = {ALL: "All", STARRED: "Starred"}.get(key, key)
+        labels = {ALL: "All", STARRED: "Starred"}
+        entries = [(key, labels.get(key, key), self.papers(key, starred)) for key in self.keys]
+        for key, label, papers in [*entries, *tags]:
             unread = sum(1 for paper in papers if not is_read(paper.id))
             interesting = sum(1 for paper in papers if is_interesting(paper)) if is_interesting else 0
             lines.append(Count(key, label, len(papers), unread, interesting))

@@ -4,6 +4,7 @@ Query syntax (terms are ANDed)::
 
     graph "neural network" -survey -"large language" cat:cs.CL -cat:cs.CV
     author:Hinton author:"de la Cruz" is:unread -is:read is:starred id:2601.108
+    tag:later -tag:"group meeting"
 
 Free words and phrases are substrings of the folded text of a paper (title, authors,
 summary fields, fork fields, abstract): case-insensitive, Latin accents ignored
@@ -12,7 +13,8 @@ summary fields, fork fields, abstract): case-insensitive, Latin accents ignored
 matches across the hard line breaks of wrapped abstracts. Chinese, Japanese and Korean
 have no word breaks, so plain substring search is exactly right for them.
 ``cat:`` and ``id:`` are prefixes of the paper's main category and arXiv id;
-``author:`` is a substring of any one author. Titles are searched as the list shows
+``author:`` is a substring of any one author. ``tag:`` is a tag of the paper, whole,
+without regard to case. Titles are searched as the list shows
 them, LaTeX converted (``pm2.5`` finds "PM$_{2.5}$", shown as "PM₂.₅"); the other fields
 as written, since converting every abstract would add some 40% to building the index.
 """
@@ -25,7 +27,7 @@ import unicodedata
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 
-from reader.core.model import SUMMARY_FIELDS, Paper
+from reader.core.model import SUMMARY_FIELDS, Paper, tag_key
 from reader.core.latex import to_unicode
 
 _MARKS = re.compile("[\u0300-\u036f]")
@@ -80,8 +82,8 @@ class QueryError(ValueError):
 class Term:
     """One condition of a query; ``value`` is already folded.
 
-    ``field`` is ``text``, ``cat``, ``author``, ``id`` or ``is`` (``is:unread`` is kept
-    as a negated ``is:read``).
+    ``field`` is ``text``, ``cat``, ``author``, ``id``, ``tag`` or ``is`` (``is:unread`` is
+    kept as a negated ``is:read``); a tag's value is its key (:func:`~reader.core.model.tag_key`).
     """
 
     field: str
@@ -103,7 +105,7 @@ class Query:
 
 
 _QUALIFIER = re.compile(r"([A-Za-z]+):")
-_QUALIFIERS = ("cat", "author", "id", "is")
+_QUALIFIERS = ("cat", "author", "id", "tag", "is")
 _STATES = {"read": ("read", False), "unread": ("read", True), "starred": ("starred", False)}
 
 
@@ -131,6 +133,8 @@ def _value(text: str, start: int) -> tuple[str, int]:
 
 
 def _qualifier(key: str, value: str, negated: bool, value_at: int) -> Term:
+    if key == "tag":
+        return Term(key, tag_key(" ".join(value.split())), negated)
     if key != "is":
         return Term(key, fold(value), negated)
     state = _STATES.get(value.lower())
@@ -178,7 +182,7 @@ def _content(paper: Paper) -> list[str]:
     return [field for field in fields if field]
 
 
-_COST = {"id": 0, "cat": 0, "is": 1, "author": 2, "text": 3}
+_COST = {"id": 0, "cat": 0, "is": 1, "tag": 1, "author": 2, "text": 3}
 
 
 def _cost(term: Term) -> tuple[int, bool, int]:
@@ -242,9 +246,11 @@ class SearchIndex:
         *,
         is_read: Callable[[str], bool],
         is_starred: Callable[[str], bool],
+        has_tag: Callable[[str, str], bool] | None = None,
         among: list[int] | None = None,
     ) -> list[int]:
-        """Positions of the papers matching ``query``, in order (of ``among`` when given)."""
+        """Positions of the papers matching ``query``, in order (of ``among`` when given).
+        ``has_tag(paper id, tag key)``; without it no paper has a tag."""
         found = list(range(len(self._ids)) if among is None else among)
         everything = among is None  # found is every position, in order
         states = {"read": is_read, "starred": is_starred}
@@ -259,6 +265,9 @@ class SearchIndex:
             elif term.field == "author":
                 authors = self._authors
                 found = [i for i in found if (value in authors[i]) == keep]
+            elif term.field == "tag":
+                ids = self._ids
+                found = [i for i in found if bool(has_tag and has_tag(ids[i], value)) == keep]
             elif term.field == "is":
                 state, ids = states[value], self._ids
                 found = [i for i in found if bool(state(ids[i])) == keep]

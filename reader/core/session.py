@@ -16,8 +16,8 @@ from typing import Iterable, NamedTuple
 from reader.core.autoread import AutoRead
 from reader.core.config import Config
 from reader.core.latex import to_unicode
-from reader.core.library import ALL, STARRED, Count, Filters, Library
-from reader.core.model import Digest, Paper, Star
+from reader.core.library import ALL, STARRED, Count, Filters, Library, is_kept, tag_of, tag_scope
+from reader.core.model import LATER, Digest, Paper, Star, tag_key
 from reader.core.parse.builder import plural
 from reader.core.search import Interests, Query, SearchIndex, highlight_spans
 from reader.core.store import MarkStore
@@ -121,7 +121,7 @@ class ReadingSession:
         and view stay; the search index is built again."""
         self.library = Library(digest)
         self.index = None
-        if self.scope not in self.library.keys:
+        if self.scope not in self.library.keys and tag_of(self.scope) is None:
             self.scope = ALL
         self.sync_read()
 
@@ -159,6 +159,47 @@ class ReadingSession:
     def starred_papers(self) -> list[Paper]:
         return [star.paper for star in self.store.stars()]
 
+    def tagged_papers(self, name: str = "") -> list[Paper]:
+        """The snapshots of the papers with tag ``name`` (any tag: empty), oldest tag first."""
+        return [entry.paper for entry in self.store.tagged(name or None)]
+
+    def tag_names(self) -> list[str]:
+        """The tags in use, for the sidebar and the tag line's completion (Later always)."""
+        names = self.store.tag_names()
+        return names if any(tag_key(name) == tag_key(LATER) for name in names) else sorted([*names, LATER], key=tag_key)
+
+    def tags_of(self, paper_id: str) -> tuple[str, ...]:
+        return self.store.tags_of(paper_id)
+
+    def toggle_later(self, paper: Paper) -> bool:
+        """The Later key: put the built-in Later tag on or take it off; True if now on."""
+        self._counts = None
+        if self.store.has_tag(paper.id, LATER):
+            self.store.remove_tag(paper.id, LATER)
+            return False
+        self.store.add_tag(paper, LATER, self.digest.date or self.digest.name)
+        if self.store.is_read(paper.id):  # a paper from another day joins the papers at hand
+            self._read.add(paper.id)
+        return True
+
+    def edit_tags(self, paper: Paper, text: str) -> str:
+        """The tag line: ``name`` puts a tag on, ``-name`` takes one off; several are separated
+        by commas (``later, group meeting, -ml``). Returns what was done, for the user."""
+        added, removed = [], []
+        for word in text.split(","):
+            word = " ".join(word.split())
+            if word.startswith("-") and word[1:].strip():
+                if self.store.remove_tag(paper.id, word[1:].strip()):
+                    removed.append(word[1:].strip())
+            elif word and word != "-" and self.store.add_tag(paper, word, self.digest.date or self.digest.name):
+                added.append(next(tag for tag in self.store.tags_of(paper.id) if tag_key(tag) == tag_key(word)))
+        self._counts = None
+        if self.store.is_read(paper.id):
+            self._read.add(paper.id)
+        parts = [f"tagged {', '.join(added)}"] * bool(added) + [f"untagged {', '.join(removed)}"] * bool(removed)
+        said = "; ".join(parts)
+        return said[:1].upper() + said[1:] if parts else "No tag changed"
+
     def sync_read(self) -> None:
         """Ask the store about every paper at hand (after a load, or another instance's save).
 
@@ -167,7 +208,7 @@ class ReadingSession:
         """
         on_show = self.auto_read.paper_id
         was_read = on_show in self._read
-        ids = [paper.id for paper in self.digest.papers] + [paper.id for paper in self.starred_papers()]
+        ids = [paper.id for paper in (*self.digest.papers, *self.starred_papers(), *self.tagged_papers())]
         self._read = {paper_id for paper_id in ids if self.store.is_read(paper_id)}
         self._counts = None
         if on_show is not None and (on_show in self._read) != was_read:
@@ -251,7 +292,7 @@ class ReadingSession:
         Returns the id of a paper that became read: the one left (shown long enough, before
         the UI's timer ran), or this one when its delay is (about) 0 (see AT_ONCE)."""
         left = self.auto_read.show(paper.id if paper else None, now, already_read=bool(paper and self.is_read(paper.id)), chosen=chosen)
-        if paper is not None and self.scope != STARRED and self.store.get_setting(self._position_key) != paper.id:
+        if paper is not None and not is_kept(self.scope) and self.store.get_setting(self._position_key) != paper.id:
             self.store.set_setting(self._position_key, paper.id)  # where to come back to
         marked = self._auto_mark(left)
         deadline = self.auto_read.deadline
@@ -295,7 +336,7 @@ class ReadingSession:
     def row(self, paper: Paper) -> RowInfo:
         title = self.math(paper.title)
         query = self.query
-        mixed = self.scope in (ALL, STARRED) or query is not None  # a section lists one category
+        mixed = self.scope == ALL or is_kept(self.scope) or query is not None  # a section lists one category
         return RowInfo(
             title=title,
             read=self.is_read(paper.id),
@@ -316,14 +357,14 @@ class ReadingSession:
             self.filters,
             is_read=self.is_read,
             is_interesting=self.is_interesting,
-            starred=self.starred_papers() if scope == STARRED else (),
+            starred=self._kept(scope),
         )
         return self._search(papers, scope) if self.query is not None else papers
 
     def _search(self, papers: list[Paper], scope: str) -> list[Paper]:
         """The papers among ``papers`` that match the query (the index knows the digest's papers)."""
         assert self.query is not None
-        if scope == STARRED:  # snapshots, some from other days: not in the digest's index
+        if is_kept(scope):  # snapshots, some from other days: not in the digest's index
             index, among, source = SearchIndex(papers), None, papers
         else:
             if self.index is None:
@@ -331,16 +372,32 @@ class ReadingSession:
             index, source = self.index.index, self.index.papers
             # All, unfiltered, is the index's own list: no need to look up 10,000 positions per keystroke.
             among = None if papers is source else [self.index.positions[paper.id] for paper in papers]
-        found = index.filter(self.query, is_read=self.is_read, is_starred=self.store.is_starred, among=among)
+        found = index.filter(self.query, is_read=self.is_read, is_starred=self.store.is_starred, has_tag=self.store.has_tag, among=among)
         return [source[position] for position in found]
 
+    def _kept(self, scope: str) -> list[Paper]:
+        """The snapshots a Starred or tag entry lists (nothing for the digest's own entries)."""
+        if scope == STARRED:
+            return self.starred_papers()
+        tag = tag_of(scope)
+        return [] if tag is None else self.tagged_papers(tag)
+
     def counts(self) -> list[Count]:
-        """The sidebar: every entry with its total, unread and interesting counts (All first)."""
+        """The sidebar: every entry with its total, unread and interesting counts (All first);
+        once a paper is tagged, the Tags group (every tagged paper) and each tag in use."""
         if self._counts is None:
+            tagged = self.store.tagged()
+            names = self.store.tag_names()
+            shown = tag_of(self.scope)  # the tag on show keeps its line when its last paper goes
+            if shown and all(tag_key(name) != shown for name in names):
+                names = sorted([*names, LATER if shown == tag_key(LATER) else shown], key=tag_key)
+            tags = [(tag_scope(""), "Tags", [entry.paper for entry in tagged])] if tagged or shown is not None else []
+            tags += [(tag_scope(name), f"  {name}", [entry.paper for entry in tagged if entry.has(name)]) for name in names]
             self._counts = self.library.counts(
                 is_read=self.is_read,
                 is_interesting=self.is_interesting if self.interests else None,
                 starred=self.starred_papers(),
+                tags=tags,
             )
         return self._counts
 
@@ -369,6 +426,8 @@ class ReadingSession:
             return "This digest has no papers (an empty day)."
         if self.scope == STARRED and not self.store.stars():
             return "Nothing starred yet: press s on a paper to star it."
+        if tag_of(self.scope) is not None and not self._kept(self.scope):
+            return "No papers with this tag now: press T on a paper to tag it, L for Later."
         if self.query is not None:
             if self.index is None:
                 return "Indexing for search…"
@@ -381,8 +440,10 @@ class ReadingSession:
 
     def select(self, scope: str) -> bool:
         """Show another sidebar entry; False if it is the one on show (or unknown)."""
-        if scope == self.scope or scope not in self.library.keys:
+        if scope == self.scope or (scope not in self.library.keys and tag_of(scope) is None):
             return False
+        if tag_of(scope) is not None or tag_of(self.scope) is not None:
+            self._counts = None  # a tag view keeps its line in the sidebar while it is shown
         self.scope = scope
         return True
 

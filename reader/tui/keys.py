@@ -44,6 +44,8 @@ READING_KEYS: list[Binding] = [
     Binding("z", "zoom", "Zoom the detail pane", id="zoom", show=False),
     Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle-sidebar", show=False),
     Binding("ctrl+r", "app.reload_config", "Reload config", id="reload-config", show=False),
+    Binding("T", "tag", "Tags: add or remove", id="tag", show=False),
+    Binding("L", "toggle_later", "Later", id="toggle-later", show=False),
 ]
 
 GLOBAL_KEYS: list[Binding] = [
