@@ -33,11 +33,15 @@ def make_app(
     config: Config | None = None,
     sample: bool = False,
 ) -> DigestReader:
-    """The app over ``digest`` with marks in ``state_dir`` and manual read marking by default."""
+    """The app over ``digest`` with marks in ``state_dir`` and manual read marking by default.
+
+    Status messages stay on the header for good: on a loaded machine a check (or a snapshot)
+    may come after a message's few seconds are up.
+    """
     store = MarkStore.open(state_dir / "state.toml")
     if isinstance(digest, Path):
         digest = load(digest)
-    return DigestReader(
+    app = DigestReader(
         store=store,
         config=config or Config(mark_read="manual"),
         digest=digest,
@@ -45,6 +49,8 @@ def make_app(
         config_path=state_dir / "config.toml",
         open_url=RecordingOpener(),
     )
+    app.main.status_scale = 1000.0
+    return app
 
 
 def screen_text(app: DigestReader) -> str:

@@ -245,6 +245,7 @@ async def test_starring_says_so_on_the_status_line_and_never_covers_the_detail_p
         header = screen_text(app).splitlines()[0]
         assert "★ Starred: One Model, Many Behaviors" in header, "the last star, on the header's status line"
         assert "128 papers" not in header
+        app.main.status_scale = 1.0  # the tests keep messages for good; this one checks that they go
         app.main.say("short", 0.05)
         await pilot.pause(0.3)
         assert "128 papers" in screen_text(app).splitlines()[0], "the counts come back"

@@ -35,6 +35,8 @@ class MainScreen(LinkActions, SearchActions, TagActions, Screen[None]):
     """Sidebar, paper list and detail pane; the reading keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(READING_KEYS)
+    status_scale = 1.0
+    """How long status messages stay, as a multiple (snapshot tests keep them for good)."""
     AUTO_FOCUS = "#papers"
     """The list has the focus from the first frame, so keys act on the first paper at once."""
 
@@ -130,8 +132,9 @@ class MainScreen(LinkActions, SearchActions, TagActions, Screen[None]):
         self.query_one(DigestHeader).show(*self.session.header(len(self.paper_list.papers), sample=self.sample))
 
     def say(self, message: str, seconds: float = 3.0) -> None:
-        """A short message on the header's status line: toasts would cover the text being read."""
-        self.query_one(DigestHeader).say(message, seconds)
+        """A short message on the header's status line (toasts would cover the text being read),
+        for ``seconds`` times :attr:`status_scale`."""
+        self.query_one(DigestHeader).say(message, seconds * self.status_scale)
 
     def show_detail(self, keep_scroll: bool = False) -> None:
         paper = self.paper_list.current
