@@ -33,6 +33,11 @@ def long_line(folder: Path, size: int) -> Path:
     return path
 
 
+def blank_lines(size: int) -> str:
+    """An entry whose abstract is followed by ``size`` bytes of blank and whitespace-only lines (squeezed to one)."""
+    return "### [1] [T](https://arxiv.org/abs/2601.00001)\nAbstract: a\n" + "\n \r\n\t\n" * (size // 6) + "b\n"
+
+
 def cpu_seconds(function, argument) -> float:
     best = float("inf")
     for _ in range(3):
@@ -46,6 +51,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         cases = [
             ("a 10 MB field (cut to 100,000)", lambda text: parse_text(text, "x.md"), huge_field, 10_000_000),
+            ("10 MB of blank lines in a field", lambda text: parse_text(text, "x.md"), blank_lines, 10_000_000),
             ("a 2 MB line in 1 KB chunks", lambda path: list(iter_stream(path, chunk_size=1024)), lambda size: long_line(Path(folder), size), 2 * 1024 * 1024),
         ]
         print(f"{'input':36} {'N':>10} {'2N':>10} {'ratio':>6}")

@@ -150,7 +150,7 @@ def decoded(pieces: Iterable[bytes], notes: list[str]) -> Iterator[str]:
             notes.insert(0, NOT_UTF8)
             note += note >= 0
             text = decoder.decode(piece or b"", final)
-        if "\x00" in text:
+        if piece and b"\x00" in piece:  # a NUL byte is U+0000 and nothing else in UTF-8; bytes are searched at memchr speed
             nuls += text.count("\x00")
             text = text.replace("\x00", NUL_SIGN)
             if note < 0:

@@ -6,8 +6,10 @@ import re
 from collections.abc import Iterable, Iterator
 
 _NONBLANK = re.compile(r"\S")
-_BLANK_RUN = re.compile(r"[ \t\r\n]*")
-"""Whitespace up to the next text; one character class, so the engine keeps no backtrack state."""
+_BLANK_LINES = re.compile(r"\n[\r\n][ \t\r\n]*\n")
+"""Two or more blank (or whitespace) lines, up to the last newline of the run: squeezed to one blank line.
+Greedy over one character class, then back to the run's last newline: linear in the run's length,
+and a start that fails leaves at most one newline after it in the run to start again from."""
 
 
 def first_text(chunks: Iterator[str]) -> tuple[str | None, int, list[str]]:
@@ -40,35 +42,24 @@ def first_text(chunks: Iterator[str]) -> tuple[str | None, int, list[str]]:
 def split_lines(chunks: Iterable[str], squeeze: bool) -> Iterator[str]:
     """The lines of the text in ``chunks``, split on LF only and made one at a time.
 
-    ``str.splitlines`` would also split on form feeds and U+2028 inside a title, and a
-    list of lines would cost memory per line, which a file of blank lines makes huge.
-    With ``squeeze`` a run of blank lines comes out as one (Markdown treats them alike;
-    a run split between chunks may come out as two), found at C speed so megabytes of
-    newlines cost next to nothing.  A line spanning chunks is joined once, so a line
-    longer than a chunk costs time in proportion to its length.
+    ``str.splitlines`` would also split on form feeds and U+2028 inside a title, so each chunk
+    is split on LF at C speed; only one chunk's lines are held at a time, never the file's.
+    With ``squeeze`` a run of blank lines comes out as one (Markdown treats them alike; a run
+    split between chunks may come out as two), squeezed at C speed before the split, so
+    megabytes of newlines cost next to nothing and make no list.  A line spanning chunks is
+    joined once, so a line longer than a chunk costs time in proportion to its length.
     """
     carried: list[str] = []  # the line begun in earlier chunks
     for text in chunks:
-        end = text.find("\n")
-        if end < 0:
+        if squeeze:
+            text = _BLANK_LINES.sub("\n\n", text)
+        if "\n" not in text:
             carried.append(text)
             continue
+        lines = text.split("\n")
         if carried:
-            carried.append(text[:end])
-            yield "".join(carried)
-            carried = []
-        else:
-            yield text[:end]
-        while True:
-            start = end + 1
-            if squeeze and text[start:start + 1] in ("\n", "\r"):
-                last = text.rfind("\n", start, _BLANK_RUN.match(text, start).end())
-                if last >= 0:
-                    yield ""
-                    start = last + 1
-            end = text.find("\n", start)
-            if end < 0:
-                break
-            yield text[start:end]
-        carried.append(text[start:])
+            carried.append(lines[0])
+            lines[0] = "".join(carried)
+        carried = [lines.pop()]
+        yield from lines
     yield "".join(carried)

@@ -415,20 +415,19 @@ class _Entry:
             found = None  # the common case, cheaply: an abstract's own line
         else:
             found = _label(line, self.kind == "plain")
-        if found and in_abstract and not (
-            (found.bold and found.key != "extra") or found.name.lower() in _ENDS_ABSTRACT
-        ):
-            found = None
-        if found and found.key in _HEADER_KEYS and " | " in found.value[:TITLE_LIMIT]:
-            self._close()
-            self._segments(stripped)
-            return
+            if found and in_abstract and not (
+                (found.bold and found.key != "extra") or found.name.lower() in _ENDS_ABSTRACT
+            ):
+                found = None
         if found:
             self._close()
-            self._open(found)
-        elif self._pdf_line(stripped):
+            if found.key in _HEADER_KEYS and " | " in found.value[:TITLE_LIMIT]:
+                self._segments(stripped)
+            else:
+                self._open(found)
+        elif stripped[0] == "[" and self._pdf_line(stripped):
             return
-        elif self.key is not None:
+        elif key is not None:
             self._append(line[1:].removeprefix(" ") if self.quoted and line[0] == ">" else line)
         elif not self.started and not self.in_details and self._header(stripped):
             return
@@ -631,7 +630,12 @@ class _Entry:
             builder.problem("extra cut", paper_id)
         fields = self.fields
         category = fields.get("category") or (self.categories[0] if self.categories else None)
-        categories = tuple(dict.fromkeys([category, *self.categories])) if category else ()
+        if not category:
+            categories: tuple[str, ...] = ()
+        elif self.categories == [category]:  # the common case: only the main category
+            categories = (category,)
+        else:
+            categories = tuple(dict.fromkeys([category, *self.categories]))
         paper = Paper(
             id=paper_id,
             title=title,
