@@ -10,6 +10,7 @@ import pytest
 
 from reader.core.parse import DigestError, load, parse_text
 from reader.core.parse.fields import FAILURES, is_failure
+from reader.core.sanitize import clean
 
 CORPUS = Path(__file__).parent / "corpus"
 FORKS = CORPUS / "forks"
@@ -48,18 +49,7 @@ _STRUCTURE = re.compile(
 )
 
 
-KNOWN_LOSSES = {
-    # a repeated paper keeps its first entry: a repeat whose text differs loses that text (builder._fill fills
-    # only empty fields); non-arXiv parts of a Category list ("K.6.3 Software Management"); an ESC pair
-    "ZL-Asica__daily-arXiv-digest__2025-09-03.md", "dw-dengwei__daily-arXiv-ai-enhanced__2025-03-20.md",
-    "xmkxabc__daily-arXiv-ai-enhanced__2025-06-29.md", "sanghyun-son__daily-arXiv-ai-enhanced__2025-08-20.md",
-}
-
-
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(reason="known losses, issue 12 left open", strict=True)) if p.name in KNOWN_LOSSES else p
-    for p in ALL if p.suffix == ".md"
-], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [p for p in ALL if p.suffix == ".md"], ids=lambda p: p.name)
 def test_no_line_of_text_is_lost(path):
     """Every non-blank line of the file is markup, or its text is in a field of --dump's output, or warned about."""
     try:
@@ -78,7 +68,8 @@ def test_no_line_of_text_is_lost(path):
     warned = "unread" if any("not read" in w for w in digest.warnings) else ""
     lost = []
     in_front_matter = False
-    for number, line in enumerate(path.read_text("utf-8", errors="replace").replace("\x00", "\u2400").split("\n"), 1):
+    # the file as the reader shows it: control characters as visible stand-ins (ESC as ␛, NUL as ␀)
+    for number, line in enumerate(clean(path.read_text("utf-8", errors="replace"), multiline=True).split("\n"), 1):
         text = line.strip()
         if not text or _STRUCTURE.match(text):
             continue
@@ -213,3 +204,42 @@ def test_failure_texts_are_no_summary(text):
 def test_a_real_summary_mentioning_a_failure_is_kept():
     text = "We show that rate limits and API quota errors make agents fail, and propose a retry policy for them."
     assert not is_failure(text) and len(FAILURES) > 10
+
+
+def test_a_repeat_with_other_text_keeps_it_beside_the_first():
+    """The first occurrence's fields stay the paper's; what a repeat says otherwise is one labelled extra field."""
+    head = "### [1] [T](https://arxiv.org/abs/2601.00001)\n"
+    first = head + "*Ann*\n\n**Keywords:** a, b\n\nTL;DR: first summary\n\nAbstract: the abstract\n\n"
+    repeat = head + "*Ann, Bob*\n\n**Keywords:** a, c\n\nTL;DR: second summary\n\nMotivation: only here\n\nAbstract: the abstract\n"
+    digest = parse_text("# cs.AI\n\n" + first + "# cs.LG\n\n" + repeat + "\n" + first, "x.md")
+    (paper,) = digest.papers
+    assert (paper.tldr, paper.authors, paper.motivation) == ("first summary", ("Ann",), "only here")
+    assert paper.extra == (
+        ("Keywords", "a, b"),
+        ("Repeated entry (cs.LG)", "Authors: Ann, Bob\n\nTL;DR: second summary\n\nKeywords: a, c"),
+    )
+    assert digest.warnings == [] and all(entry is paper for _, entry in digest.entries)
+
+
+def test_a_repeat_with_the_same_text_changes_nothing():
+    entry = "### [1] [T](https://arxiv.org/abs/2601.00001)\n*Ann*\n\nTL;DR: s\n\nAbstract: a\n\n"
+    (paper,) = parse_text("# cs.AI\n\n" + entry + "# cs.LG\n\n" + entry, "x.md").papers
+    assert paper.extra == ()
+
+
+def test_a_category_list_with_other_parts_keeps_the_list_as_written():
+    paper = fork("xmkxabc__daily-arXiv-ai-enhanced__2025-06-29.md")
+    paper = next(p for p in paper.papers if p.id == "2506.21310")
+    assert paper.categories == ("cs.AI", "cs.SE")
+    assert dict(paper.extra)["Category"] == "cs.AI, cs.SE, K.6.3 Software Management"
+
+
+def test_a_paper_repeated_with_new_text_every_time_is_bounded():
+    entries = "".join(
+        f"### [{n}] [T](https://arxiv.org/abs/2601.00001)\nTL;DR: summary number {n}\n\nAbstract: a\n\n" for n in range(200)
+    )
+    digest = parse_text("# cs.AI\n\n" + entries, "x.md")
+    (paper,) = digest.papers
+    (label, text), = paper.extra
+    assert label == "Repeated entry (cs.AI)" and text.count("TL;DR:") == 20 and "number 20" in text and "number 21" not in text
+    assert len(digest.entries) == 200 and any("more extra fields than shown" in w for w in digest.warnings)

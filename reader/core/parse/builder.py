@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from itertools import islice
 
-from reader.core.model import SUMMARY_FIELDS, Digest, DigestError, Paper, Section
+from reader.core.model import SUMMARY_FIELDS, SUMMARY_LABELS, Digest, DigestError, Paper, Section
 from reader.core.parse.fields import EXTRA_LIMIT, FIELD_LIMIT, TITLE_LIMIT, cut, date_in, display_name
 
 ENTRY_LIMIT = None
@@ -20,6 +20,18 @@ _LISTED_PROBLEMS = 1_000
 """Items remembered per kind of problem; beyond that they are only counted."""
 _FILLABLE = ("url", "authors", "category", *SUMMARY_FIELDS, "abstract", "extra")
 """Fields a repeated entry may fill in when the first occurrence lacked them."""
+_COMPARED = (
+    ("title", "Title"), ("authors", "Authors"), ("url", "URL"), ("category", "Main category"),
+    *((name, SUMMARY_LABELS[name]) for name in SUMMARY_FIELDS), ("abstract", "Abstract"), ("pdf", "PDF"),
+)
+"""Fields of a repeat compared with the first occurrence's, with the labels a differing value is kept under."""
+REPEATED = "Repeated entry"
+"""Extra label (``Repeated entry (cs.LG)``) of what a repeat says differently: the first occurrence's
+fields stay the paper's, and the repeat's other text is kept beside them, never dropped."""
+REPEAT_LIMIT = 20
+"""Repeats with other text kept per paper; later ones are counted in the "extra cut" warning. Each
+merge rewrites every listing of the paper, so without a bound a file repeating one paper with new
+text on every entry would cost time quadratic in its size."""
 
 
 class Builder:
@@ -43,6 +55,7 @@ class Builder:
         self.unlisted: dict[str, int] = {}
         self.abstracts = 0
         self.lacking: dict[str, None] = {}  # ids of papers without an abstract, in order
+        self.repeats: dict[str, int] = {}  # repeats with other text kept, per paper id
         self.toc_seen = False
         self.prose_seen = False
         self.empty_day = False  # a fork's own words for a day without papers
@@ -81,7 +94,7 @@ class Builder:
             if not paper.abstract:
                 self.lacking[paper.id] = None
         else:
-            paper = self._fill(spot, paper)
+            paper = self._merge(spot, paper, section)
         shelf = self.sections.get(section)
         if shelf is None and len(self.sections) >= SECTION_LIMIT:
             self.problem("section cut", cut(section, 40)[0])
@@ -99,13 +112,46 @@ class Builder:
         digest.entries.append((section, paper))
         return len(digest.entries)
 
-    def _fill(self, spot: int, later: Paper) -> Paper:
-        """Give the first occurrence the fields only a later occurrence has, everywhere it is listed."""
+    def _merge(self, spot: int, later: Paper, section: str) -> Paper:
+        """Merge a repeat into the first occurrence, everywhere it is listed.
+
+        The first occurrence's fields stay; the repeat fills the fields it lacked, adds its
+        categories, and what it says differently (another TL;DR, other authors, an extra
+        field the first lacks) is kept as one extra field ``Repeated entry (section)``, so a
+        reader sees both texts where the paper is read.  No warning: a cross-listed paper
+        summarised twice is the generator's routine, not damage, and warnings are kept for damage.
+        """
         first = self.digest.papers[spot]
-        missing = {name: getattr(later, name) for name in _FILLABLE if not getattr(first, name) and getattr(later, name)}
-        if not missing:
+        changes = {name: getattr(later, name) for name in _FILLABLE if not getattr(first, name) and getattr(later, name)}
+        if later.categories and first.categories != later.categories:
+            categories = tuple(dict.fromkeys([*first.categories, *later.categories]))
+            if categories != first.categories:
+                changes["categories"] = categories
+        if later.pdf and not first.pdf:
+            changes["pdf"] = later.pdf
+        differing = self._differences(first, later) if first != later else []
+        if differing:
+            extra = tuple(changes.get("extra", first.extra))
+            size = sum(len(text) for _, text in extra)
+            if len(extra) >= EXTRA_LIMIT or size >= FIELD_LIMIT or self.repeats.get(first.id, 0) >= REPEAT_LIMIT:
+                self.problem("extra cut", first.id)
+            else:
+                label = f"{REPEATED} ({section})"
+                text, was_cut = cut("\n\n".join(f"{name}: {value}" for name, value in differing), FIELD_LIMIT)
+                if was_cut:
+                    self.problem("field cut", f"{first.id} {label}")
+                known = dict(extra)
+                if label in known:  # a second repeat in the same section: its text joins the first's
+                    if text not in known[label].split("\n\n"):
+                        extra = tuple((name, value + "\n\n" + text if name == label else value) for name, value in extra)
+                else:
+                    extra = (*extra, (label, text))
+                if extra != changes.get("extra", first.extra):
+                    changes["extra"] = extra
+                    self.repeats[first.id] = self.repeats.get(first.id, 0) + 1
+        if not changes:
             return first
-        merged = replace(first, **missing)
+        merged = replace(first, **changes)
         if merged.abstract:
             self.lacking.pop(first.id, None)
         self.digest.papers[spot] = merged
@@ -114,6 +160,19 @@ class Builder:
         for shelf, index in self.section_spots[first.id]:
             shelf.papers[index] = merged
         return merged
+
+    @staticmethod
+    def _differences(first: Paper, later: Paper) -> list[tuple[str, str]]:
+        """(label, text) of what ``later`` says that ``first`` says otherwise, in field order, then its extra fields."""
+        found: list[tuple[str, str]] = []
+        for name, label in _COMPARED:
+            mine, theirs = getattr(first, name), getattr(later, name)
+            if mine and theirs and mine != theirs:
+                found.append((label, ", ".join(theirs) if name == "authors" else theirs))
+        if first.extra:  # an entry without extras takes the repeat's (a fill, not a difference)
+            known = set(first.extra)
+            found += [(label, text) for label, text in later.extra if (label, text) not in known]
+        return found
 
     def snapshot(self) -> Digest:
         """The digest so far, its warnings up to date, for the caller to keep.

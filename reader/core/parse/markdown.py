@@ -318,9 +318,21 @@ def _heading_label(text: str) -> _Label | None:
     return _Label(key, text.strip().rstrip(":："), "", True, True)
 
 
-def _categories(value: str) -> list[str]:
-    """``cs.AI, cs.CV`` or `` `cs.CV`, `cs.LG` `` or ``cs.CR cs.AI`` -> the names."""
-    return [part for part in value.replace("`", " ").replace(",", " ").replace("|", " ").split() if part]
+def _categories(value: str) -> tuple[list[str], bool]:
+    """(the arXiv categories, whether the list has other parts) of a category list.
+
+    ``cs.AI, cs.CV``, `` `cs.CV`, `cs.LG` `` and ``cs.CR cs.AI`` are categories; a part that is
+    not only categories (``K.6.3 Software Management``, ``68T07 (Primary)``) is another part.
+    """
+    names: list[str] = []
+    others = False
+    for part in value.replace("`", " ").replace("|", ",").split(","):
+        words = part.split()
+        if all(_ARXIV_CATEGORY.fullmatch(word) for word in words):
+            names += words
+        else:
+            others = True
+    return names, others
 
 
 class _Entry:
@@ -511,8 +523,11 @@ class _Entry:
                 self._category(found.name, value.strip().strip("*").strip())
                 self._segments(rest)
             elif key == "categories":
-                for name in _categories(value):
+                names, others = _categories(value)
+                for name in names:
                     self._category(found.name, name)
+                if others:  # "cs.AI, cs.SE, K.6.3 Software Management": the whole list as written, in an extra field
+                    self._category(found.name, value)
             elif key == "authors":
                 self._authors(value)
             elif key in ("link", "pdf"):
