@@ -165,7 +165,6 @@ def test_flat_json_lines_records():
     assert paper.tldr is None and dict(paper.extra)["Is priority"] == "true"
 
 
-@pytest.mark.xfail(reason="a post's bare abstract joins its TL;DR bullet: left open", strict=True)
 def test_templates_of_the_issue_without_a_public_copy():
     """Written from issue 12's description: a Jekyll post, anchor entries under topics, Abstract (英文)."""
     post = parse_text(

@@ -301,10 +301,27 @@ def _label(line: str, bullets: bool = False) -> _Label | None:
     lowered = label.lower()
     key = _FIELD_LABELS.get(lowered)
     if key is None:
-        if not (lowered in _EXTRA_LABELS or (bold and 0 < len(label) <= 40 and "[" not in label and "*" not in label)):
+        if not (
+            lowered in _EXTRA_LABELS
+            or (bold and 0 < len(label) <= 40 and "[" not in label and "*" not in label)
+            or (not bold and _cjk_label(label))
+        ):
             return None
         key = "extra"
     return _Label(key, label, value, bold, quoted)
+
+
+def _cjk_label(label: str) -> bool:
+    """A fork's own plain Chinese label (``与遥感交叉或改进方案: ...``): a few CJK characters before an ASCII colon.
+
+    Chinese prose puts a full-width colon after a word, so a short all-CJK text before ``:``
+    at the start of a line is a label; an English sentence (``Note: ...``) never is.
+    """
+    return (
+        2 <= len(label) <= 20
+        and label[0] >= "\u2e80"
+        and all(char >= "\u2e80" or char in "()（） /、" for char in label)
+    )
 
 
 def _heading_label(text: str) -> _Label | None:
@@ -346,7 +363,7 @@ class _Entry:
     __slots__ = (
         "title", "url", "kind", "authors", "fields", "extra", "in_details", "summary", "started",
         "key", "name", "lines", "size", "quoted", "cut", "overflow", "extra_size", "extra_dropped",
-        "categories", "topics", "pdf", "facts", "other",
+        "categories", "topics", "pdf", "facts", "other", "bullet",
     )
 
     def __init__(self, heading: tuple[str, str | None], kind: str) -> None:
@@ -372,6 +389,7 @@ class _Entry:
         self.pdf: str | None = None
         self.facts = 0  # fields, authors or links seen: a "plain" heading with none is only a heading
         self.other: list[str] = []  # lines that are no known field, in file order
+        self.bullet = False  # the open field is a post's bullet ("- **TL;DR**: ..."): a blank line ends it
 
     def relevance(self, heading: str) -> None:
         """A report heading's ``- Relevance: 50%`` (``- 相关性: 55%``) is an extra field."""
@@ -393,9 +411,12 @@ class _Entry:
         return True
 
     def feed_blank(self) -> None:
-        """A blank line matters only inside a field: it separates paragraphs."""
+        """A blank line matters only inside a field: it separates paragraphs, or ends a bullet field."""
         if self.key is not None:
-            self.lines.append("")
+            if self.bullet:  # a post's bare abstract paragraph after "- **TL;DR**: ..." is not the TL;DR
+                self._close()
+            else:
+                self.lines.append("")
 
     def feed(self, line: str) -> None:
         """One non-blank line inside the entry."""
@@ -437,6 +458,7 @@ class _Entry:
                 self._segments(stripped)
             else:
                 self._open(found)
+                self.bullet = self.kind == "plain" and line[:4] == "- **"
         elif stripped[0] == "[" and self._pdf_line(stripped):
             return
         elif key is not None:
@@ -548,7 +570,7 @@ class _Entry:
                 self._add_extra(clean(found.name), clean(cut(value, FIELD_LIMIT)[0]))
             return
         self.facts += 1
-        self.key, self.name, self.quoted = key, found.name, found.quoted
+        self.key, self.name, self.quoted, self.bullet = key, found.name, found.quoted, False
         self.lines, self.size, self.overflow = [], 0, False
         self._append(found.value.lstrip())
 
