@@ -76,3 +76,15 @@ async def test_tags_survive_a_restart(tmp_path):
     async with again.run_test(size=(120, 36)):
         assert [entry.label for entry in again.main.sections.entries][-2:] == ["Tags", "  Later"]
         assert again.main.query_one(Input) is not None
+
+
+async def test_the_detail_pane_names_the_papers_tags(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("L", "T", *"group meeting", "enter")
+        await pilot.pause()
+        meta = next(line.plain for line in app.main.detail.lines if line.plain.startswith("arXiv:"))
+        assert meta.endswith("tags: group meeting, Later") or meta.endswith("tags: Later, group meeting"), meta
+        await pilot.press("L")
+        meta = next(line.plain for line in app.main.detail.lines if line.plain.startswith("arXiv:"))
+        assert meta.endswith("tags: group meeting") and "Later" not in meta

@@ -39,6 +39,7 @@ class DetailOptions:
     """Spans of a text to mark as matching the user's interests."""
     starred: bool = False
     read: bool = False
+    tags: tuple[str, ...] = ()
 
 
 def detail_options(session: ReadingSession, paper: Paper | None) -> DetailOptions:
@@ -52,6 +53,7 @@ def detail_options(session: ReadingSession, paper: Paper | None) -> DetailOption
         interest=(lambda text: term_spans(text, keywords)) if keywords else None,
         starred=bool(paper and session.is_starred(paper.id)),
         read=bool(paper and session.is_read(paper.id)),
+        tags=session.tags_of(paper.id) if paper else (),
     )
 
 
@@ -118,6 +120,8 @@ class PaperDetail(LineView):
         marks = [mark for mark, on in (("★ starred", options.starred), ("read", options.read)) if on]
         if marks:
             meta += "  ·  " + "  ".join(marks)
+        if options.tags:
+            meta += "  ·  tags: " + ", ".join(options.tags)
         blocks += [Text(meta, style=style("paper-detail--meta")), Text()]
 
         showing_summary = options.view == "summary" and paper.has_summary
