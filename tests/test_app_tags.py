@@ -88,3 +88,16 @@ async def test_the_detail_pane_names_the_papers_tags(tmp_path):
         await pilot.press("L")
         meta = next(line.plain for line in app.main.detail.lines if line.plain.startswith("arXiv:"))
         assert meta.endswith("tags: group meeting") and "Later" not in meta
+
+
+async def test_the_export_dialog_carries_the_tags_as_bibtex_keywords(tmp_path):
+    from reader.core.config import Config
+
+    app = make_app(tmp_path, config=Config(mark_read="manual", export_dir=str(tmp_path)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s", "L", "e")
+        await pilot.pause()
+        await pilot.press("enter")  # bibtex, the first format
+        await pilot.pause()
+        [written] = tmp_path.glob("digest-reader-starred-*.bib")
+        assert "keywords = {Later}" in written.read_text(encoding="utf-8")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+
+import rispy
 from pathlib import Path
 
 from app_support import TODAY
@@ -54,3 +56,9 @@ def test_export_of_an_unused_tag_is_empty_and_says_so(tmp_path):
 def test_tag_goes_with_export(tmp_path):
     result = run_cli("--tag", "later", state=tmp_path / "s.toml")
     assert result.returncode == 2 and "--tag goes with --export" in result.stderr
+
+
+def test_ris_carries_each_tag_as_a_keyword():
+    star = Star(Paper(id="2601.00001", title="T", category="cs.CV"), "2026-01-01T00:00:00Z")
+    [record] = rispy.loads(render([star], "ris", {"2601.00001": ("Later", "group meeting")}))
+    assert record["keywords"] == ["cs.CV", "Later", "group meeting"]

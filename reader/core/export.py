@@ -268,23 +268,25 @@ def _ris_name(name: str) -> str:
     return f"{last}, {first}" if first else last
 
 
-def _ris(stars: list[Star]) -> str:
-    """One GEN record per paper; every value on its tag's line, no line breaks inside."""
+def _ris(stars: list[Star], tags: Mapping[str, Sequence[str]]) -> str:
+    """One GEN record per paper; every value on its RIS tag's line, no line breaks inside; the
+    paper's own tags as more ``KW`` lines (Zotero and EndNote read each as a keyword)."""
     records = []
     for star in stars:
         paper = star.paper
-        tags = [("TY", "GEN"), ("TI", _one_line(paper.title))]
-        tags += [("AU", _ris_name(name)) for name in _authors(star)]
-        tags += [
+        fields = [("TY", "GEN"), ("TI", _one_line(paper.title))]
+        fields += [("AU", _ris_name(name)) for name in _authors(star)]
+        fields += [
             ("PY", _year(paper.id) or ""),
             ("PB", "arXiv"),
             ("UR", _url(star)),
             ("AB", _one_line(paper.abstract)),
             ("N1", _one_line(paper.tldr)),
             ("KW", _one_line(paper.category)),
+            *(("KW", _one_line(tag)) for tag in tags.get(paper.id, ())),
             ("ID", _one_line(_arxiv_id(star))),
         ]
-        lines = [f"{tag}  - {value}" for tag, value in tags if value]
+        lines = [f"{tag}  - {value}" for tag, value in fields if value]
         records.append("\n".join(lines) + "\nER  - \n")
     return "\n".join(records)
 
@@ -370,7 +372,7 @@ def _json(stars: list[Star]) -> str:
 
 FORMATS: dict[str, Format] = {
     "bibtex": Format("bib", _bibtex, "Zotero, JabRef, biber", takes_tags=True),
-    "ris": Format("ris", _ris, "EndNote, Mendeley, Zotero"),
+    "ris": Format("ris", _ris, "EndNote, Mendeley, Zotero", takes_tags=True),
     "markdown": Format("md", _markdown, "notes, grouped by category"),
     "csv": Format("csv", _csv, "spreadsheets"),
     "json": Format("json", _json, "scripts, every field"),

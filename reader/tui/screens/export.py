@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -32,10 +33,12 @@ class ExportScreen(ModalScreen[str | None]):
         Binding("escape,q", "dismiss", "Close", id="close-export"),
     ]
 
-    def __init__(self, stars: list[Star], export_dir: str | None) -> None:
-        """Export ``stars``; each format proposes a file in ``export_dir`` (None: home)."""
+    def __init__(self, stars: list[Star], export_dir: str | None, tags: Mapping[str, Sequence[str]] | None = None) -> None:
+        """Export ``stars`` (with their ``tags``, paper id -> names, where a format carries
+        them); each format proposes a file in ``export_dir`` (None: home)."""
         super().__init__()
         self._stars = stars
+        self._tags = tags or {}
         self._formats = {name: fmt.description for name, fmt in FORMATS.items()}
         today = date.today()
         self._default_paths = {name: default_path(name, export_dir, today) for name in FORMATS}
@@ -107,7 +110,7 @@ class ExportScreen(ModalScreen[str | None]):
         if not to_clipboard and not text:
             self.show_error("Give a path to write to.")
             return
-        content = render(self._stars, self._format)
+        content = render(self._stars, self._format, self._tags)
         count = len(self._stars)
         if to_clipboard:
             self.app.copy_to_clipboard(content)

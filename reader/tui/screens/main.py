@@ -352,7 +352,8 @@ class MainScreen(LinkActions, SearchActions, TagActions, Screen[None]):
         if not stars:
             self.say("Nothing starred yet: s on a paper stars it.")
             return
-        self.app.push_screen(ExportScreen(stars, self.session.config.export_dir), self._exported)
+        tags = {star.paper.id: self.session.tags_of(star.paper.id) for star in stars}
+        self.app.push_screen(ExportScreen(stars, self.session.config.export_dir, tags), self._exported)
 
     def _exported(self, message: str | None) -> None:
         if message:
