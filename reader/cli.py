@@ -276,6 +276,11 @@ def _start_tui(targets: list[str], paths: Paths) -> int:
     from reader.tui.app import DigestReader
 
     store = open_store(paths.state)
+    if not (sys.stdin.isatty() and sys.stderr.isatty()) and "TEXTUAL_DRIVER" not in os.environ:
+        # Textual reads keys from stdin and draws on stderr: without both it would wait for ever
+        # for keys that never come (--serve runs it with a driver of its own).
+        store.close()
+        raise UsageError("the reader needs a terminal (standard input and error); --dump and --export work without one")
     try:
         app = DigestReader(store=store, config=config, digest=digest, path=path, sample=sample, config_path=paths.config)
         app.run()

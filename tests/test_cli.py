@@ -181,3 +181,12 @@ def test_an_empty_export_says_so_on_stderr_and_still_succeeds(tmp_path):
     assert result.returncode == 0 and result.stdout == ""
     assert result.stderr.startswith("digest-reader: ") and "nothing is starred" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_the_reader_without_a_terminal_says_so_instead_of_waiting_for_ever(tmp_path):
+    """Started with no terminal (stdin from a pipe, say from a script), the app waited for ever
+    for keys; such a process was found still running 45 minutes after its caller ended."""
+    result = run_cli(str(TODAY), state=tmp_path / "s.toml", stdin=subprocess.DEVNULL)
+    assert result.returncode == 2
+    assert result.stderr == "digest-reader: error: the reader needs a terminal (standard input and error); --dump and --export work without one\n"
+    assert not (tmp_path / "s.toml").exists()
