@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
@@ -22,6 +23,18 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 GUARD = 30.0
+POLLS = 1500
+"""How often a condition is polled, 20 ms apart, before a test calls it a hang: counted in tries,
+not read off a clock, so a slow machine only waits longer."""
+
+
+async def eventually(check: Callable[[], bool], what: str) -> None:
+    """Poll ``check`` until it holds; after POLLS tries fail with ``what``."""
+    for _ in range(POLLS):
+        if check():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(what)
 """Seconds before a wait gives up: only tells "hung" from "slow" on a loaded machine."""
 
 CATCH_TERMINAL = """
@@ -88,8 +101,7 @@ class ServerProcess:
 
     def wait_for_line(self, pattern: str, start: int = 0) -> re.Match[str]:
         """The first line (from ``start``) of the server's output matching ``pattern``."""
-        deadline = time.monotonic() + GUARD
-        while time.monotonic() < deadline:
+        for _ in range(POLLS):
             for line in self.lines[start:]:
                 if match := re.search(pattern, line):
                     return match
@@ -153,9 +165,8 @@ async def wait_for_text(page, needle: str, *, absent: bool = False) -> str:
 
     Polled from Python: the page's Content-Security-Policy forbids the eval that
     Playwright's wait_for_function would need."""
-    deadline = time.monotonic() + GUARD
     text = ""
-    while time.monotonic() < deadline:
+    for _ in range(POLLS):
         text = await terminal_text(page)
         if (needle in text) != absent:
             return text

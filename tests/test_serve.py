@@ -8,17 +8,15 @@ The browser test skips only where Chromium, playwright or textual-serve is absen
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from serve_support import GUARD, ServerProcess, chromium_missing, launch_chromium, terminal_text, wait_for_text
+from serve_support import GUARD, ServerProcess, eventually, chromium_missing, launch_chromium, wait_for_text
 
 from reader.cli import main
 
@@ -116,9 +114,7 @@ async def test_a_tab_closed_at_once_leaves_no_app_behind(server):
             await websocket.send_json(["resize", {"width": 120, "height": 36}])
             await websocket.send_json(["resize", {"width": 100, "height": 30}])
             await websocket.close()
-    deadline = time.monotonic() + GUARD
-    while len([line for line in server.lines if "after its session closed" in line]) < 2 and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
+    await eventually(lambda: sum("after its session closed" in line for line in server.lines) >= 2, "\n".join(server.lines))
     assert server.apps() == []
     opened = [line for line in server.lines if "session opened: app pid" in line]
     ended = [line for line in server.lines if "after its session closed" in line]
@@ -149,14 +145,11 @@ async def test_the_reaper_ends_an_app_that_ignores_its_quit_and_sigterm(tmp_path
         await web.TCPSite(runner, "127.0.0.1", port).start()
         async with aiohttp.ClientSession() as http:
             websocket = await http.ws_connect(f"http://127.0.0.1:{port}/ws/{server.token}", origin=f"http://localhost:{port}")
-            deadline = time.monotonic() + GUARD
-            while not server.processes and time.monotonic() < deadline:
-                await asyncio.sleep(0.02)
+            await eventually(lambda: bool(server.processes), "no app was started")
             [process] = server.processes
             assert "stuck app.py" in Path(f"/proc/{process.pid}/cmdline").read_text()  # exec: the pid is the app, not sh
             await websocket.close()
-        while not server.reaped and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
+        await eventually(lambda: bool(server.reaped), "the stuck app was never reaped")
         [(pid, _, how)] = server.reaped
         assert pid == process.pid and how == "SIGKILL" and process.returncode == -9
     finally:
@@ -199,10 +192,9 @@ async def test_reading_in_chromium(server, tmp_path):
             await page.keyboard.press("s")
             text = await wait_for_text(page, "★")
             assert re.search(r"Starred +1│", text)
-            deadline = time.monotonic() + GUARD
-            while f'[stars."{SECOND_ID}"]' not in (server.state.read_text() if server.state.exists() else ""):
-                assert time.monotonic() < deadline, "the star never reached the state file"
-                await asyncio.sleep(0.05)
+            await eventually(
+                lambda: server.state.exists() and f'[stars."{SECOND_ID}"]' in server.state.read_text(), "the star never reached the state file"
+            )
 
             async with browser.expect_page() as tab:
                 await page.keyboard.press("o")
@@ -222,9 +214,7 @@ async def test_reading_in_chromium(server, tmp_path):
             assert outside == [f"https://arxiv.org/abs/{SECOND_ID}"]
         finally:
             await browser.close()
-    deadline = time.monotonic() + GUARD
-    while server.apps() and time.monotonic() < deadline:  # the closed tab's app ends (saving its marks)
-        await asyncio.sleep(0.05)
+    await eventually(lambda: not server.apps(), "the closed tab's app is still running")  # it ends, saving its marks
     assert server.apps() == []
     assert f'[stars."{SECOND_ID}"]' in server.state.read_text()
 
