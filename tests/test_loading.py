@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from test_parse import catch
+
 from reader.core import loading
 from reader.core.loading import LoadUpdate, Loader, open_digest
 from reader.core.model import DigestError
@@ -118,19 +120,11 @@ def test_a_file_means_itself_and_a_bad_path_says_why(tmp_path):
         digest_file(tmp_path / "missing.md")
     with pytest.raises(DigestError, match=r": cannot read \(File name too long\)$"):
         digest_file(tmp_path / ("x" * 5_000))
-    assert catch_digest(find_digest, TODAY) == f"{TODAY}: cannot list (Not a directory)"
+    assert catch(find_digest, TODAY) == f"{TODAY}: cannot list (Not a directory)"
     (tmp_path / "notes.txt").write_text("hi")
     os.mkfifo(tmp_path / "2026-01-01.md")
     with pytest.raises(DigestError, match=r": no digest \(\*\.md or \*\.jsonl\) in this directory$"):
         digest_file(tmp_path)
-
-
-def catch_digest(function, *args) -> str:
-    try:
-        function(*args)
-    except DigestError as error:
-        return str(error)
-    return "no error"
 
 
 # --- open_digest --------------------------------------------------------------------------------

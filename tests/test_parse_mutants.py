@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.model import DigestError
+from test_parse import catch
+
 from reader.core.parse import FIELD_LIMIT, load, parse_text
 from reader.core.parse.lines import first_text
 
@@ -14,14 +15,6 @@ CORPUS = Path(__file__).parent / "corpus"
 TODAY = CORPUS / "today.md"
 HEADING = "### [1] [A](https://arxiv.org/abs/2601.00001)\n"
 RECORD = '{"id": "2601.00001", "title": "A", "categories": ["cs.AI"], "summary": "s"}\n'
-
-
-def catch(function, *args) -> str:
-    try:
-        function(*args)
-    except DigestError as error:
-        return str(error)
-    return "no error"
 
 
 def paper_of(body: str, heading: str = HEADING):
