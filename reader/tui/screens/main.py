@@ -47,6 +47,9 @@ class MainScreen(LinkActions, SearchActions, TagActions, Screen[None]):
         self.open_url = open_url
         """Opens a link in a browser; True if one started (tests pass a recorder)."""
         self._read_timer: Timer | None = None
+        self._resumed = False
+        """The list has shown papers once (from where the digest was left): later empty lists
+        (a search that matches nothing) need not look that up again."""
 
     def compose(self) -> ComposeResult:
         yield DigestHeader(id="header")
@@ -108,13 +111,16 @@ class MainScreen(LinkActions, SearchActions, TagActions, Screen[None]):
 
     def refresh_list(self, keep: str | None = None) -> None:
         """Redraw list, header and detail after a filter changed; the cursor stays on paper
-        ``keep``, else on the paper it was on; an empty list (the start, a load) starts where
-        this digest was left, else on its first unread paper."""
+        ``keep``, else on the paper it was on; the first papers shown (the start, a load) start
+        where this digest was left, else on its first unread paper."""
         current = self.paper_list.current
-        if keep is None:
-            keep = current.id if current is not None else self.session.start_paper()
+        if keep is None and current is not None:
+            keep = current.id
+        elif keep is None and not self._resumed:
+            keep = self.session.start_paper()
         self.paper_list.empty_message = self.session.empty_message()
         self.paper_list.show(self.session.visible(), keep=keep)
+        self._resumed = self._resumed or bool(self.paper_list.papers)
         self._refresh_header()
         self._follow_cursor()
 
