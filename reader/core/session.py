@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Iterable, NamedTuple
 
+from reader.core.archive.library import INBOX, ArchiveLibrary, library_for, opened
 from reader.core.autoread import AutoRead
 from reader.core.config import Config
 from reader.core.latex import to_unicode
-from reader.core.library import ALL, STARRED, Count, Filters, Library, is_kept, tag_of, tag_scope
+from reader.core.library import ALL, STARRED, Count, Filters, is_kept, tag_of, tag_scope
 from reader.core.model import LATER, Digest, Paper, Star, tag_key
 from reader.core.parse.builder import plural
 from reader.core.search import Interests, Query, SearchIndex, highlight_spans
@@ -112,17 +114,21 @@ class ReadingSession:
         self.index: PaperIndex | None = None
         self._counts: list[Count] | None = None
         """The sidebar's counts, kept until a mark, the digest or the interests change."""
+        self._read_here: set[str] = set()
+        """Papers read since the Inbox was entered: they stay in its list until it is entered again."""
+        self.library = library_for(digest)
         self.set_digest(digest)
+        self.scope = self.library.home
 
     # -- the digest ------------------------------------------------------------
 
     def set_digest(self, digest: Digest) -> None:
         """Read ``digest`` from now on (a load that grew, a reload): scope, filters, query
         and view stay; the search index is built again."""
-        self.library = Library(digest)
+        self.library = library_for(digest, self.library)
         self.index = None
         if self.scope not in self.library.keys and tag_of(self.scope) is None:
-            self.scope = ALL
+            self.scope = self.library.home
         self.sync_read()
 
     @property
@@ -226,6 +232,7 @@ class ReadingSession:
         changed = self.store.mark_read_many(paper_ids) if read else self.store.mark_unread_many(paper_ids)
         if read:
             self._read.update(paper_ids)
+            self._read_here.update(paper_ids)
         else:
             self._read.difference_update(paper_ids)
         self._counts = None
@@ -276,7 +283,7 @@ class ReadingSession:
         """The paper a start shows: the one on show when this digest was last open, if it is
         still in it, else the first unread paper of All (else the first paper)."""
         remembered = self.store.get_setting(self._position_key)
-        papers = self.visible(ALL)
+        papers = self.visible(self.library.home)
         if isinstance(remembered, str) and any(paper.id == remembered for paper in papers):
             return remembered
         return next((paper.id for paper in papers if not self.is_read(paper.id)), papers[0].id if papers else None)
@@ -336,7 +343,7 @@ class ReadingSession:
     def row(self, paper: Paper) -> RowInfo:
         title = self.math(paper.title)
         query = self.query
-        mixed = self.scope == ALL or is_kept(self.scope) or query is not None  # a section lists one category
+        mixed = self.library.mixes(self.scope) or is_kept(self.scope) or query is not None  # a section lists one category
         return RowInfo(
             title=title,
             read=self.is_read(paper.id),
@@ -355,7 +362,7 @@ class ReadingSession:
         papers = self.library.visible(
             scope,
             self.filters,
-            is_read=self.is_read,
+            is_read=self.is_read if scope != INBOX else lambda paper_id: paper_id in self._read and paper_id not in self._read_here,
             is_interesting=self.is_interesting,
             starred=self._kept(scope),
         )
@@ -409,17 +416,20 @@ class ReadingSession:
         repeats = len(digest.entries) - len(digest.papers)
         if repeats > 0:  # a weekend digest repeats Friday's papers: say they were merged
             papers += f" ({plural(repeats, 'repeat', 'repeats')} merged)"
-        parts = [papers, f"{unread} unread", plural(len(digest.sections), "section", "sections")]
+        parts = [papers, f"{unread} unread", *self.library.facts()]
         if self.loading:
             parts.append("loading…")
         if self.query is not None:
             parts.append(f"{shown} match")
-        elif self.filters != Filters() or self.scope != ALL:
+        elif self.filters != Filters() or self.scope != self.library.home:
             parts.append(f"{shown} shown")
         return digest.name + (" (bundled sample)" if sample else ""), "  ·  ".join(parts)
 
     def empty_message(self) -> str:
         """What an empty list says, so the user knows why and which key brings papers back."""
+        said = self.library.empty_message(self.scope)
+        if said is not None:
+            return said
         if self.loading:
             return "Loading…"
         if not self.digest.papers and self.scope != STARRED:
@@ -442,10 +452,32 @@ class ReadingSession:
         """Show another sidebar entry; False if it is the one on show (or unknown)."""
         if scope == self.scope or (scope not in self.library.keys and tag_of(scope) is None):
             return False
-        if tag_of(scope) is not None or tag_of(self.scope) is not None:
-            self._counts = None  # a tag view keeps its line in the sidebar while it is shown
+        if tag_of(scope) is not None or tag_of(self.scope) is not None or self.library.enter(scope):
+            self._counts = None  # a tag view keeps its line in the sidebar while it is shown; a day its counts
         self.scope = scope
+        self._read_here = set()
         return True
+
+    def step_day(self, delta: int) -> str | None:
+        """``]`` (1, newer) or ``[`` (-1, older): the entry to show next, the day or this
+        category on the other day; None when there is no such day."""
+        target = self.library.step_day(self.scope, delta)
+        if target is not None:
+            self._counts = None
+        return target
+
+    def open_archive(self, now: datetime) -> None:
+        """The archive is open: the header counts what is new since it was opened last, and
+        this opening is remembered (in the state, per folder)."""
+        if isinstance(self.library, ArchiveLibrary) and self.library.archive.date is not None:
+            key = f"opened {self.library.archive.origin}"
+            self.library.since, now_said = opened(self.store.get_setting(key), self.library.archive, now)
+            self.store.set_setting(key, now_said)
+            self._counts = None
+
+    def days_of(self, paper: Paper) -> tuple[str, ...]:
+        """The days (labels) an archive's paper appeared on, newest first; () for one digest."""
+        return self.library.days_of(paper.id)
 
     def toggle_filter(self, name: str) -> bool:
         """Flip a boolean filter of :class:`Filters`; True if it is now on."""
@@ -471,7 +503,7 @@ class ReadingSession:
         for index in order:
             if not self.is_read(papers[index].id):
                 return self.scope, papers[index].id
-        keys = self.library.section_keys
+        keys = self.library.walk_keys(self.scope)
         if self.scope not in keys:
             return None
         position = keys.index(self.scope)

@@ -191,6 +191,7 @@ class MainScreen(LinkActions, SearchActions, TagActions, Screen[None]):
         """Show sidebar entry ``key``: on paper ``keep``, else on the paper on show if the entry
         lists it, else from the top."""
         if key is not None and self.session.select(key):
+            self._refresh_sidebar()  # an archive's day counts the categories anew
             self.refresh_list(keep)
 
     def _select_section(self, index: int, keep: str | None = None) -> None:
@@ -258,6 +259,16 @@ class MainScreen(LinkActions, SearchActions, TagActions, Screen[None]):
 
     def action_section(self, delta: int) -> None:
         self._select_section(self.sections.highlighted + delta)
+
+    def action_day(self, direction: int) -> None:
+        """``[``/``]``: the older or newer day of an archive (a category stays, on that day)."""
+        target = self.session.step_day(direction)
+        if target is None:
+            self.say("No older day." if direction < 0 else "No newer day.")
+        elif target == self.session.scope:
+            self.refresh_all()
+        else:
+            self._select_section([entry.key for entry in self.sections.entries].index(target))
 
     def action_page(self, direction: int) -> None:
         self.detail.page(direction)
