@@ -50,3 +50,37 @@ def week(folder: Path) -> Path:
     (folder / "2026-11-22.md").write_bytes(b"\x00\x01binary, not a digest")
     os.utime(folder / "2026-11-22.md", (1_000_000, 1_000_000))
     return folder
+
+
+def make_archive_app(state_dir: Path, folder: Path, **options):
+    """The app over every day of ``folder`` (read in the background and watched), as ``make_app`` builds it."""
+    from app_support import make_app
+    from reader.core.archive.days import DaySource
+    from reader.core.model import Digest
+
+    app = make_app(state_dir, Digest(name="unused"), **options)
+    return rebuilt(app, DaySource([folder]))
+
+
+def rebuilt(app, days):
+    """``app`` built again with ``days``: same store, config and opener."""
+    from reader.tui.app import DigestReader
+
+    again = DigestReader(
+        store=app.store,
+        config=app.session.config,
+        config_path=app.config_path,
+        open_url=app.main.open_url,
+        days=days,
+    )
+    again.main.status_scale = app.main.status_scale
+    return again
+
+
+async def eventually(pilot, check, tries: int = 200, pause: float = 0.05) -> bool:
+    """Poll ``check()`` a bounded number of times (no clock): True once it holds."""
+    for _ in range(tries):
+        if check():
+            return True
+        await pilot.pause(pause)
+    return check()
