@@ -154,8 +154,14 @@ def test_reports_journal_papers_and_empty_days():
                  "xmkxabc__daily-arXiv-ai-enhanced__2025-06-18.md",
                  "junle-chen__daily-arXiv-gemini-enhanced__2025-12-13_trajectory_llm_AI_enhanced_Chinese.jsonl"):
         assert fork(name).entries == []
-    with pytest.raises(DigestError, match="binary"):
-        fork("xpo0a__daily-arXiv-ai-enhanced__2025-10-10.jsonl")
+
+
+def test_utf16_json_lines_are_read_as_text():
+    paper = fork("xpo0a__daily-arXiv-ai-enhanced__2025-10-10.jsonl").papers[0]
+    assert (paper.id, paper.version, paper.categories) == ("2510.08470", "v1", ("cs.AI", "cs.CL", "cs.LG"))
+    assert paper.title.startswith("Looking to Learn") and paper.authors[0] == "Bianca-Mihaela Ganescu"
+    assert paper.abstract.endswith("even under severe constraints.")
+    assert dict(paper.extra)["Comment"] == "Accepted to the EMNLP 2025 BabyLM Workshop"
 
 
 def test_flat_json_lines_records():

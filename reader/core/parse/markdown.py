@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import NamedTuple
 
-from reader.core.model import Paper
+from reader.core.model import SUMMARY_FIELDS, Paper
 from reader.core.parse.builder import Builder
 from reader.core.parse.fields import EXTRA_LIMIT, FIELD_LIMIT, PLACEHOLDERS, TITLE_LIMIT, cut, date_in, identify, join_lines, text_or_none
 from reader.core.sanitize import clean
@@ -352,6 +352,10 @@ def _categories(value: str) -> tuple[list[str], bool]:
     return names, others
 
 
+_ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
+"""One shared tuple per field order: a fork's entries all share their template's order."""
+
+
 class _Entry:
     """One entry being read: its heading, then header lines, fields and details.
 
@@ -363,7 +367,7 @@ class _Entry:
     __slots__ = (
         "title", "url", "kind", "authors", "fields", "extra", "in_details", "summary", "started",
         "key", "name", "lines", "size", "quoted", "cut", "overflow", "extra_size", "extra_dropped",
-        "categories", "topics", "pdf", "facts", "other", "bullet",
+        "categories", "topics", "pdf", "facts", "other", "bullet", "order",
     )
 
     def __init__(self, heading: tuple[str, str | None], kind: str) -> None:
@@ -372,6 +376,7 @@ class _Entry:
         self.authors: tuple[str, ...] = ()
         self.fields: dict[str, str | None] = {}
         self.extra: list[tuple[str, str]] = []
+        self.order: list[str] = []  # summary field names and extra labels as the file gives them
         self.extra_size = 0
         self.extra_dropped = False
         self.in_details: bool | None = None  # None: no details block seen
@@ -616,6 +621,8 @@ class _Entry:
         value = text_or_none(clean(text, multiline=True))
         if key != "extra" and key not in self.fields:
             self.fields[key] = value
+            if value is not None:
+                self.order.append(key)
         elif value is not None:
             self._add_extra(name, value)
 
@@ -635,7 +642,19 @@ class _Entry:
                 break
         else:
             self.extra.append((name, value))
+            self.order.append(name)
         self.extra_size += len(value)
+
+    def _file_order(self) -> tuple[str, ...]:
+        """The entry's field order, kept only where it differs from the display order (summary
+        fields, then extras): most entries pay nothing for it."""
+        labels = {label for label, _ in self.extra}
+        shown = [key for key in self.order if key in SUMMARY_FIELDS or key in labels]
+        display = [name for name in SUMMARY_FIELDS if self.fields.get(name)] + [label for label, _ in self.extra]
+        if shown == display:
+            return ()
+        order = tuple(shown)
+        return _ORDERS.setdefault(order, order) if len(_ORDERS) < 4096 else order
 
     def commit(self, builder: Builder, section: str | None) -> int:
         """Make the Paper, note what is damaged, and add it under its section."""
@@ -689,5 +708,6 @@ class _Entry:
             extra=tuple(self.extra),
             categories=categories,
             pdf=self.pdf,
+            order=self._file_order(),
         )
         return builder.add(section or paper.category or "Papers", paper)
