@@ -289,6 +289,7 @@ def keys_from_the_terminal() -> None:
 
 def _start_tui(targets: list[str], paths: Paths) -> int:
     from reader.core.archive.days import DaySource
+    from reader.core.archive.index import default_path
     from reader.core.archive.loading import open_paths
     from reader.core.config import Config, ConfigError, load_config, user_path
     from reader.core.parse import DigestError, load
@@ -330,7 +331,8 @@ def _start_tui(targets: list[str], paths: Paths) -> int:
         store.close()
         raise UsageError("the reader needs a terminal (standard input and error); --dump and --export work without one")
     try:
-        app = DigestReader(store=store, config=config, digest=digest, path=path, sample=sample, config_path=paths.config, days=days)
+        index = default_path() if days is not None else None
+        app = DigestReader(store=store, config=config, digest=digest, path=path, sample=sample, config_path=paths.config, days=days, index_path=index)
         app.run()
     finally:
         store.close()

@@ -102,6 +102,10 @@ class Library:
         """The days a paper appeared on (one digest: none to list)."""
         return ()
 
+    def full(self, paper: Paper) -> Paper:
+        """The paper with all its text (one digest holds it all)."""
+        return paper
+
     def facts(self) -> list[str]:
         """What the header says of the digest after its paper counts."""
         return [plural(len(self.digest.sections), "section", "sections")]

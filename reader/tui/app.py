@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from reader.core.archive.days import DaySource
+from reader.core.archive.index import ArchiveIndex
 from reader.core.archive.loading import ArchiveLoader
 from reader.core.archive.watch import Watcher
 from reader.core.config import Config, ConfigError, load_config
@@ -98,6 +99,7 @@ class DigestReader(App[int]):
         config_path: Path | None = None,
         open_url: Callable[[str], object] | None = None,
         days: DaySource | None = None,
+        index_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -108,7 +110,7 @@ class DigestReader(App[int]):
         """Every day of a folder (several paths, a glob): read in the background, watched."""
         self._watcher: Watcher | None = None
         if days is not None:
-            self._days = ArchiveLoader(days, deliver)
+            self._days = ArchiveLoader(days, deliver, index=ArchiveIndex(index_path) if index_path is not None else None)
             self._watcher = Watcher(days.folders, self._days.refresh)
             digest = self._days.listing()
         loading = (digest is None and path is not None) or self._days is not None
@@ -212,9 +214,9 @@ class DigestReader(App[int]):
     @work(thread=True, exclusive=True, group="interests")
     def _match_interests(self) -> None:
         """Match every paper against the interests off the UI thread (for the sidebar counts)."""
-        papers, interests = self.session.digest.papers, self.session.interests
+        papers, interests, full = self.session.digest.papers, self.session.interests, self.session.full
         if interests:
-            matched = {paper.id: interests.matches(paper) for paper in papers}
+            matched = {paper.id: interests.matches(full(paper)) for paper in papers}
             self.post_message(InterestsMatched(interests, matched))
 
     def on_interests_matched(self, message: InterestsMatched) -> None:
@@ -224,7 +226,7 @@ class DigestReader(App[int]):
     @work(thread=True, exclusive=True, group="index")
     def _build_index(self) -> None:
         """Index the digest for search once the list is shown, so the first `/` answers at once."""
-        self.post_message(IndexBuilt(PaperIndex.build(self.session.digest.papers)))
+        self.post_message(IndexBuilt(PaperIndex.build(self.session.digest.papers, self.session.text_index)))
 
     def on_index_built(self, message: IndexBuilt) -> None:
         self.main.index_ready(message.index)

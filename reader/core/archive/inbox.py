@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.core.archive.days import DayFile, day_label
+from reader.core.archive.index import ArchiveIndex
 from reader.core.model import SUMMARY_FIELDS, Digest, Paper, Section
 
 DAY = "\x00day:"
@@ -46,6 +47,12 @@ class Archive(Digest):
     """Paper id -> the dates of the days it appeared on, newest first."""
     origin: str = ""
     """The paths it was opened from, as the state remembers them ("new since last time")."""
+    index: ArchiveIndex | None = None
+    """Where the papers' text is, when the papers here hold only what the list needs."""
+
+    def full(self, paper: Paper) -> Paper:
+        """``paper`` with all its text (from the index, when the archive has one)."""
+        return paper if self.index is None else self.index.full(paper)
 
     def new_since(self, newest_seen: str) -> int:
         """How many papers first appeared on a day after ``newest_seen`` (a date)."""
@@ -62,19 +69,30 @@ def richness(paper: Paper) -> int:
     return filled + bool(paper.authors) + len(paper.extra) + len(paper.categories)
 
 
-def merge(name: str, loaded: list[tuple[DayFile, Digest | str | None]], origin: str = "") -> Archive:
-    """One archive of days given newest first, each with its Digest, its error, or None (not read yet)."""
+def merge(
+    name: str,
+    loaded: list[tuple[DayFile, Digest | str | None]],
+    origin: str = "",
+    ranks: dict[Path, dict[str, int]] | None = None,
+    index: ArchiveIndex | None = None,
+) -> Archive:
+    """One archive of days given newest first, each with its Digest, its error, or None (not read
+    yet). ``ranks`` holds the richness of each day's copies where they are light (from ``index``)."""
+    ranks = ranks or {}
     newest = loaded[0][0].date if loaded else None
     kept: dict[str, Paper] = {}
+    scores: dict[str, int] = {}
     dates: dict[str, list[str]] = {}
     for day_file, digest in loaded:
         if isinstance(digest, Digest):
+            ranked = ranks.get(day_file.path)
             for paper in digest.papers:
-                best = kept.get(paper.id)
-                if best is None or richness(paper) > richness(best):
-                    kept[paper.id] = paper
+                score = ranked[paper.id] if ranked is not None else richness(paper)
+                best = scores.get(paper.id)
+                if best is None or score > best:
+                    kept[paper.id], scores[paper.id] = paper, score
                 dates.setdefault(paper.id, []).append(day_file.date)
-    archive = Archive(name=name, date=newest, origin=origin, papers=list(kept.values()), days_of={key: tuple(value) for key, value in dates.items()})
+    archive = Archive(name=name, date=newest, origin=origin, index=index, papers=list(kept.values()), days_of={key: tuple(value) for key, value in dates.items()})
     merged: dict[str, dict[str, Paper]] = {}
     for day_file, digest in loaded:
         day = Day(day_file.date, day_label(day_file.date, newest), day_file.path)

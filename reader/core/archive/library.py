@@ -111,11 +111,17 @@ class ArchiveLibrary(Library):
         self.day = keys[position]
         return scope
 
+    def full(self, paper: Paper) -> Paper:
+        return self.archive.full(paper)
+
     def days_of(self, paper_id: str) -> tuple[str, ...]:
         return tuple(self._labels[date] for date in self.archive.days_of.get(paper_id, ()))
 
     def facts(self) -> list[str]:
         facts = [plural(len(self.archive.days), "day", "days")]
+        pending = sum(1 for day in self.archive.days if day.pending)
+        if pending:  # the progress of a first read (or a rebuilt index)
+            facts.append(f"{len(self.archive.days) - pending}/{len(self.archive.days)} days read")
         if self.since is not None:
             label, newest = self.since
             facts.append(f"{self.archive.new_since(newest)} new since {label}")

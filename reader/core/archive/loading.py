@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import itertools
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from reader.core.archive.days import DayFile, DaySource
-from reader.core.archive.inbox import Archive, merge
+from reader.core.archive.inbox import Archive, merge, richness
+from reader.core.archive.index import ArchiveIndex
 from reader.core.loading import LoadUpdate, open_digest
 from reader.core.model import Digest, DigestError
 from reader.core.parse import load
@@ -59,10 +61,14 @@ class ArchiveLoader:
         source: DaySource,
         deliver: Callable[[LoadUpdate], None],
         *,
+        index: ArchiveIndex | None = None,
         refresh_seconds: float = 0.5,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.source = source
+        self.index = index
+        """The cache of parsed days (None: every day parsed and kept whole in memory)."""
+        self._ranks: dict[Path, dict[str, int]] = {}
         self.name, self.origin = archive_name(source.targets)
         self._deliver = deliver
         self._refresh_seconds = refresh_seconds
@@ -78,7 +84,7 @@ class ArchiveLoader:
 
     def listing(self) -> Archive:
         """The days as the files say, none read yet: what the first frame shows (DigestError if none)."""
-        return merge(self.name, [(day, None) for day in self.source.scan()], self.origin)
+        return merge(self.name, [(day, None) for day in self.source.scan()], self.origin, index=self.index)
 
     def start(self) -> int:
         """Read every day in a thread of its own; returns the load's id."""
@@ -115,14 +121,31 @@ class ArchiveLoader:
                     continue
                 if self._current != load_id:
                     return
-                digest = read_day(day)
+                digest = self._read_day(day)
                 self._read[day.path] = (day.version, digest)
                 loaded[position] = (day, digest)
                 if progressive and (sent_at is None or self._clock() - sent_at >= self._refresh_seconds):
-                    self._deliver(LoadUpdate(load_id, merge(self.name, loaded, self.origin), done=False))
+                    self._deliver(LoadUpdate(load_id, self._merged(loaded), done=False))
                     sent_at = self._clock()
             if self._current == load_id:
-                self._deliver(LoadUpdate(load_id, merge(self.name, loaded, self.origin), done=True))
+                self._deliver(LoadUpdate(load_id, self._merged(loaded), done=True))
+
+    def _merged(self, loaded: list[tuple[DayFile, Digest | str | None]]) -> Archive:
+        return merge(self.name, loaded, self.origin, self._ranks, self.index)
+
+    def _read_day(self, day: DayFile) -> Digest | str:
+        """The day from the index if it is there and current, else parsed (and indexed, light)."""
+        if self.index is None:
+            return read_day(day)
+        try:
+            indexed = self.index.day(day)
+            if indexed is None:
+                indexed = self.index.store(day, read_day(day), richness)
+        except (sqlite3.Error, OSError):  # a cache that fails (a full disk): this day is kept whole in memory
+            self._ranks.pop(day.path, None)
+            return read_day(day)
+        self._ranks[day.path] = indexed.ranks
+        return indexed.digest
 
     def _known(self, day: DayFile) -> Digest | str | None:
         """The day as read before, if its file has not changed since."""
