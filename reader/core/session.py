@@ -422,6 +422,7 @@ class ReadingSession:
                 is_interesting=self.is_interesting if self.interests else None,
                 starred=self.starred_papers(),
                 tags=tags,
+                read=self._read,
             )
         return self._counts
 
