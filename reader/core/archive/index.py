@@ -28,7 +28,7 @@ from reader.core.search import content_fields, fold
 
 APPLICATION_ID = 0x64724958
 """``PRAGMA application_id`` of our cache ("drIX"): another program's database is not ours."""
-SCHEMA = 1
+SCHEMA = 2
 """``PRAGMA user_version``: a cache of another schema is rebuilt."""
 BUSY_MS = 10_000
 """How long a write waits for another instance's (a day's rows take milliseconds)."""
