@@ -90,6 +90,34 @@ def test_no_line_of_text_is_lost(path):
         assert lost == [], lost[:5]
 
 
+def _strings(value) -> list[str]:
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+@pytest.mark.parametrize("path", [p for p in ALL if p.suffix == ".jsonl"], ids=lambda p: p.name)
+def test_no_value_of_a_json_lines_record_is_lost(path):
+    """Every string of every record is in a field of the papers (or is a fork's failure text)."""
+    digest = load(path)
+    dumped = _normal(" ".join(" ".join(_strings(paper.to_dict())) for paper in digest.papers))
+    lost = []
+    data = path.read_bytes()
+    for line in data.decode("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8").splitlines():
+        if not line.strip():
+            continue
+        for text in _strings(json.loads(line)):
+            probe = _normal(clean(text, multiline=True))[:60]
+            if probe and probe not in dumped and not is_failure(text):
+                lost.append(text[:80])
+    assert lost == [], lost[:5]
+
+
 def test_junle_chen_no_toc_template():
     digest = fork("junle-chen__daily-arXiv-gemini-enhanced__2025-06-07.md")
     assert len(digest.entries) == 5 and digest.warnings == []
