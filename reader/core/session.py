@@ -73,7 +73,8 @@ class UndoStep(NamedTuple):
 RELEVANCE_LABELS = frozenset(("relevance", "相关性", "recommendation", "interest score", "relevance score", "score"))
 """Fields in which forks rate a paper for the reader (``★★★☆☆ (56/100) - ...``, ``55%``)."""
 TRANSLATED_TITLE_LABELS = frozenset(("translated title", "title translation", "标题翻译", "中文标题", "title (zh)"))
-_SCORE = re.compile(r"\d{1,3}(?:\.\d+)?\s*(?:%|/\s*\d{1,3})")
+_SCORE = re.compile(r"\d{1,3}(?:\.\d+)?\s*(?:%|/\s*\d{1,3})|(?<![\d.])[01]\.\d{1,4}(?![\d.])")
+"""``56/100``, ``55%``, or a score between 0 and 1 (``0.684``)."""
 
 
 def relevance_of(paper: Paper) -> str:
