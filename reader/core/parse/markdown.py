@@ -357,6 +357,7 @@ def _categories(value: str) -> tuple[list[str], bool]:
     return names, others
 
 
+_SUMMARY_RANK = {name: rank for rank, name in enumerate(SUMMARY_FIELDS)}
 _ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
 """One shared tuple per field order: a fork's entries all share their template's order."""
 
@@ -372,7 +373,7 @@ class _Entry:
     __slots__ = (
         "title", "url", "kind", "authors", "fields", "extra", "in_details", "summary", "started",
         "key", "name", "lines", "size", "quoted", "cut", "overflow", "extra_size", "extra_dropped",
-        "categories", "topics", "pdf", "facts", "other", "bullet", "order",
+        "categories", "topics", "pdf", "facts", "other", "bullet", "order", "moved", "rank",
     )
 
     def __init__(self, heading: tuple[str, str | None], kind: str) -> None:
@@ -382,6 +383,8 @@ class _Entry:
         self.fields: dict[str, str | None] = {}
         self.extra: list[tuple[str, str]] = []
         self.order: list[str] = []  # summary field names and extra labels as the file gives them
+        self.moved = False  # the order differs from the display order
+        self.rank = -1  # the display rank of the last summary field seen
         self.extra_size = 0
         self.extra_dropped = False
         self.in_details: bool | None = None  # None: no details block seen
@@ -628,7 +631,11 @@ class _Entry:
         value = text_or_none(clean(text, multiline=True))
         if key != "extra" and key not in self.fields:
             self.fields[key] = value
-            if value is not None:
+            rank = _SUMMARY_RANK.get(key)
+            if value is not None and rank is not None:
+                # out of display order: after a fork's own field, or before a field shown earlier
+                self.moved = self.moved or bool(self.extra) or rank < self.rank
+                self.rank = rank
                 self.order.append(key)
         elif value is not None:
             self._add_extra(name, value)
@@ -655,12 +662,9 @@ class _Entry:
     def _file_order(self) -> tuple[str, ...]:
         """The entry's field order, kept only where it differs from the display order (summary
         fields, then extras): most entries pay nothing for it."""
-        labels = {label for label, _ in self.extra}
-        shown = [key for key in self.order if key in SUMMARY_FIELDS or key in labels]
-        display = [name for name in SUMMARY_FIELDS if self.fields.get(name)] + [label for label, _ in self.extra]
-        if shown == display:
+        if not self.moved:
             return ()
-        order = tuple(shown)
+        order = tuple(self.order)
         return _ORDERS.setdefault(order, order) if len(_ORDERS) < 4096 else order
 
     def commit(self, builder: Builder, section: str | None) -> int:
