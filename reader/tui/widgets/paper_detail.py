@@ -40,6 +40,8 @@ class DetailOptions:
     starred: bool = False
     read: bool = False
     tags: tuple[str, ...] = ()
+    days: tuple[str, ...] = ()
+    """The days an archive's paper appeared on (none for one digest)."""
 
 
 def detail_options(session: ReadingSession, paper: Paper | None) -> DetailOptions:
@@ -54,6 +56,7 @@ def detail_options(session: ReadingSession, paper: Paper | None) -> DetailOption
         starred=bool(paper and session.is_starred(paper.id)),
         read=bool(paper and session.is_read(paper.id)),
         tags=session.tags_of(paper.id) if paper else (),
+        days=session.days_of(paper) if paper else (),
     )
 
 
@@ -122,7 +125,10 @@ class PaperDetail(LineView):
             meta += "  ·  " + "  ".join(marks)
         if options.tags:
             meta += "  ·  tags: " + ", ".join(options.tags)
-        blocks += [Text(meta, style=style("paper-detail--meta")), Text()]
+        blocks.append(Text(meta, style=style("paper-detail--meta")))
+        if options.days:
+            blocks.append(Text("on " + ", ".join(options.days), style=style("paper-detail--meta")))
+        blocks.append(Text())
 
         showing_summary = options.view == "summary" and paper.has_summary
         tabs = Text()
