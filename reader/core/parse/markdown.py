@@ -628,6 +628,8 @@ class _Entry:
             text, was_cut = text.rstrip() + "…", True
         if was_cut:
             self.cut.append(name)
+        if text[:1] == "`" and text[-1:] == "`" and text.count("`") == 2:
+            text = text[1:-1]  # "**Relevance:** `0.5537`": a value set as code, shown as the value
         value = text_or_none(clean(text, multiline=True))
         if key != "extra" and key not in self.fields:
             self.fields[key] = value
