@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from reader.core.model import SUMMARY_FIELDS, Paper
 from reader.core.parse.builder import Builder
-from reader.core.parse.fields import EXTRA_LIMIT, FIELD_LIMIT, PLACEHOLDERS, TITLE_LIMIT, cut, date_in, identify, join_lines, text_or_none
+from reader.core.parse.fields import ARXIV_CATEGORY, EXTRA_LIMIT, FIELD_LIMIT, PLACEHOLDERS, TITLE_LIMIT, cut, date_in, identify, join_lines, text_or_none
 from reader.core.sanitize import clean
 
 _FIELD_LABELS = {
@@ -67,8 +67,6 @@ _EXTRA_LABELS = frozenset(
 )
 _ENDS_ABSTRACT = ("abstract translation", "conclusion translation", "key figures", "摘要翻译", "ai_abstract", "中文摘要")
 """Plain labels that end an abstract (an abstract's own sentences may start like other labels)."""
-_ARXIV_CATEGORY = re.compile(r"[a-z]{1,8}(?:-[a-z]{2,5})?(?:\.[A-Za-z]{2,4}(?:-[a-z]{2,5})?)?")
-"""An arXiv category (cs.CV, quant-ph, astro-ph.GA, cond-mat.stat-mech); a topic (Agent Sec, Other) is not."""
 _EMPTY_DAY = ("no new papers", "papers found today", "今日没有找到新论文", "没有找到新论文", "今日无新论文")
 """Words of a fork's empty day ("# No trajectory and large model papers found today")."""
 _OTHER = "Other"
@@ -115,22 +113,22 @@ def parse_markdown(lines: Iterable[str], builder: Builder) -> Iterator[int]:
         if line[0] == "#":
             if line.startswith("### ["):  # the upstream entry heading, first: most headings are one
                 if entry is not None:
-                    yield entry.commit(builder, section)
+                    yield _commit(entry, builder, section)
                 entry = _Entry(_split_heading(line[4:]), "link")
                 continue
             level = len(line) - len(line.lstrip("#"))
             text = line[level + 1:].strip() if line[level:level + 1] == " " else None
             if text is not None:
-                bare = _strip_anchor(text)
+                bare = _BACK_LINK.sub("", _strip_anchor(text))
                 if level == 2 and bare[:1] == "[" and bare.endswith(")") and "](" in bare:
                     # "## <a id="2604.21642v1"></a>[Title](http://arxiv.org/abs/2604.21642v1)"
                     if entry is not None:
-                        yield entry.commit(builder, section)
+                        yield _commit(entry, builder, section)
                     entry = _Entry(_split_heading(bare), "anchor")
                     continue
                 if level == 2 and _PAPER_HEADING.match(bare):
                     if entry is not None:
-                        yield entry.commit(builder, section)
+                        yield _commit(entry, builder, section)
                     entry = _Entry(("", None), "report")
                     entry.relevance(bare)
                     continue
@@ -139,12 +137,12 @@ def parse_markdown(lines: Iterable[str], builder: Builder) -> Iterator[int]:
                 if level == 3 and (entry is None or entry.kind == "plain") and not _document_heading(text, builder):
                     # "### Title" of a post: an entry if fields follow, else only a heading
                     if entry is not None:
-                        yield entry.commit(builder, section)
+                        yield _commit(entry, builder, section)
                     entry = _Entry((text, None), "plain")
                     continue
                 if level <= 2 or entry is None:
                     if entry is not None:
-                        yield entry.commit(builder, section)
+                        yield _commit(entry, builder, section)
                         entry = None
                     if level <= 2:
                         section = None if _document_heading(text, builder) else _section_name(text)
@@ -156,7 +154,7 @@ def parse_markdown(lines: Iterable[str], builder: Builder) -> Iterator[int]:
         else:
             _preamble_facts(line, builder)
     if entry is not None:
-        yield entry.commit(builder, section)
+        yield _commit(entry, builder, section)
 
 
 def _strip_anchor(text: str) -> str:
@@ -180,9 +178,10 @@ def _document_heading(text: str, builder: Builder) -> bool:
         return True
     if lowered.startswith(("total papers today", "今日总计")):
         return True
-    if not builder.digest.entries and builder.heading_date is None:
-        builder.heading_date = date_in(text[:200])
-        return builder.heading_date is not None
+    if not builder.digest.entries:  # a dated heading before the papers is the file's title
+        dated = date_in(text[:200])
+        builder.heading_date = builder.heading_date or dated
+        return dated is not None
     return False
 
 
@@ -243,6 +242,12 @@ def _split_heading(rest: str) -> tuple[str, str | None]:
         if middle > 0:
             return rest[1:middle], rest[middle + 2:-1].strip(" <>")
     return rest[1:].removesuffix("]"), None
+
+
+_BACK_LINK = re.compile(r"\s*\[\[[^\[\]]*\]\]\(#[^()]*\)$")
+"""A heading's trailing ``[[back]](#toc-1)`` link to the table of contents."""
+_LINKS = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?\s*\)")
+"""Each ``[text](url)`` of a line that has several."""
 
 
 def _link(text: str) -> tuple[str, str | None]:
@@ -345,13 +350,14 @@ def _categories(value: str) -> tuple[list[str], bool]:
     others = False
     for part in value.replace("`", " ").replace("|", ",").split(","):
         words = part.split()
-        if all(_ARXIV_CATEGORY.fullmatch(word) for word in words):
+        if all(ARXIV_CATEGORY.fullmatch(word) for word in words):
             names += words
         else:
             others = True
     return names, others
 
 
+_SUMMARY_RANK = {name: rank for rank, name in enumerate(SUMMARY_FIELDS)}
 _ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
 """One shared tuple per field order: a fork's entries all share their template's order."""
 
@@ -367,7 +373,7 @@ class _Entry:
     __slots__ = (
         "title", "url", "kind", "authors", "fields", "extra", "in_details", "summary", "started",
         "key", "name", "lines", "size", "quoted", "cut", "overflow", "extra_size", "extra_dropped",
-        "categories", "topics", "pdf", "facts", "other", "bullet", "order",
+        "categories", "topics", "pdf", "facts", "other", "bullet", "order", "moved", "rank",
     )
 
     def __init__(self, heading: tuple[str, str | None], kind: str) -> None:
@@ -377,6 +383,8 @@ class _Entry:
         self.fields: dict[str, str | None] = {}
         self.extra: list[tuple[str, str]] = []
         self.order: list[str] = []  # summary field names and extra labels as the file gives them
+        self.moved = False  # the order differs from the display order
+        self.rank = -1  # the display rank of the last summary field seen
         self.extra_size = 0
         self.extra_dropped = False
         self.in_details: bool | None = None  # None: no details block seen
@@ -401,7 +409,7 @@ class _Entry:
         dash = heading.find(" - ")
         label, colon, value = heading[dash + 3:].partition(":") if dash > 0 else ("", "", "")
         if colon and value.strip() and len(label) <= 40:
-            self._add_extra(clean(label.strip()), clean(value.strip()))
+            self.add_extra(clean(label.strip()), clean(value.strip()))
 
     def sub_heading(self, text: str, level: int) -> bool:
         """A heading inside the entry that names a field opens it (``#### 中文摘要``, ``### Background``)."""
@@ -411,7 +419,7 @@ class _Entry:
                 self.feed("#" * level + " " + text)
                 return True
             return False
-        self._close()
+        self.close()
         self._open(found)
         return True
 
@@ -419,7 +427,7 @@ class _Entry:
         """A blank line matters only inside a field: it separates paragraphs, or ends a bullet field."""
         if self.key is not None:
             if self.bullet:  # a post's bare abstract paragraph after "- **TL;DR**: ..." is not the TL;DR
-                self._close()
+                self.close()
             else:
                 self.lines.append("")
 
@@ -429,11 +437,11 @@ class _Entry:
         if stripped[0] == "<":
             tag = stripped[:12].lower()
             if tag.startswith("<details"):
-                self._close()
+                self.close()
                 self.in_details = True
                 return
             if tag.startswith("</details"):
-                self._close()
+                self.close()
                 self.in_details = False
                 return
             if tag.startswith("<summary"):
@@ -444,7 +452,7 @@ class _Entry:
             if stripped[0] in _MARKUP_STARTS and _structural(stripped):  # separators too
                 return
         elif stripped[0] in "-*_" and stripped in ("---", "***", "___"):  # a separator ends the open field
-            self._close()
+            self.close()
             return
         # an abstract's own text may start like a label ("Background: ..."): only bold
         # standard labels (and labels no abstract sentence starts with) end it
@@ -458,7 +466,7 @@ class _Entry:
             ):
                 found = None
         if found:
-            self._close()
+            self.close()
             if found.key in _HEADER_KEYS and " | " in found.value[:TITLE_LIMIT]:
                 self._segments(stripped)
             else:
@@ -496,7 +504,7 @@ class _Entry:
             translated, was_cut = cut(text[3:].rstrip("*").strip(), FIELD_LIMIT)
             if was_cut:
                 self.cut.append(_TRANSLATED_TITLE)
-            self._add_extra(_TRANSLATED_TITLE, clean(translated))
+            self.add_extra(_TRANSLATED_TITLE, clean(translated))
             return True
         if text[0] == "*" and text[:2] != "**" and not self.authors:
             bar = text.find("* | ")
@@ -527,7 +535,7 @@ class _Entry:
             found = _label(part)
             if found:
                 self._open(found)
-                self._close()
+                self.close()
             else:
                 self._other(part)
 
@@ -558,21 +566,23 @@ class _Entry:
             elif key == "authors":
                 self._authors(value)
             elif key in ("link", "pdf"):
-                text, url = _link(value)
-                if url is None:
-                    self._add_extra(clean(found.name), clean(text))
-                elif key == "pdf":
-                    self.pdf = self.pdf or (clean(url) if len(url) <= TITLE_LIMIT else None)
-                else:
-                    self.url = self.url or url
+                # "[2605.21830](abs)  ·  [PDF](pdf)": each link of the line; else the one link
+                for text, url in _LINKS.findall(value) if value.count("](") > 1 else [_link(value)]:
+                    if url is None:
+                        self.add_extra(clean(found.name), clean(text))
+                    elif key == "pdf" or text.strip().lower() == "pdf":
+                        self.pdf = self.pdf or (clean(url) if len(url) <= TITLE_LIMIT else None)
+                    else:
+                        self.url = self.url or url
             elif key == "title" and not self.title.strip():
                 self.title = value
-            elif key == "title_en" and value and value != self.title.strip():
-                if self.title.strip():
-                    self._add_extra(_TRANSLATED_TITLE, clean(cut(self.title.strip(), FIELD_LIMIT)[0]))
-                self.title = value
+            elif key == "title_en":  # the same title again says nothing new
+                if value and value != self.title.strip():
+                    if self.title.strip():
+                        self.add_extra(_TRANSLATED_TITLE, clean(cut(self.title.strip(), FIELD_LIMIT)[0]))
+                    self.title = value
             elif value:
-                self._add_extra(clean(found.name), clean(cut(value, FIELD_LIMIT)[0]))
+                self.add_extra(clean(found.name), clean(cut(value, FIELD_LIMIT)[0]))
             return
         self.facts += 1
         self.key, self.name, self.quoted, self.bullet = key, found.name, found.quoted, False
@@ -584,7 +594,7 @@ class _Entry:
         value = cut(clean(value), TITLE_LIMIT)[0]
         if not value:
             return
-        if _ARXIV_CATEGORY.fullmatch(value):
+        if ARXIV_CATEGORY.fullmatch(value):
             if value.lower() in PLACEHOLDERS:  # of the failure texts only these ("error") look like a category
                 return
             self.categories.append(value)
@@ -607,7 +617,7 @@ class _Entry:
         elif _NONBLANK.search(line):
             self.overflow = True
 
-    def _close(self) -> None:
+    def close(self) -> None:
         """Finish the open field: rejoin, cap, drop placeholders, store."""
         if self.key is None:
             return
@@ -618,15 +628,21 @@ class _Entry:
             text, was_cut = text.rstrip() + "…", True
         if was_cut:
             self.cut.append(name)
+        if text[:1] == "`" and text[-1:] == "`" and text.count("`") == 2:
+            text = text[1:-1]  # "**Relevance:** `0.5537`": a value set as code, shown as the value
         value = text_or_none(clean(text, multiline=True))
         if key != "extra" and key not in self.fields:
             self.fields[key] = value
-            if value is not None:
+            rank = _SUMMARY_RANK.get(key)
+            if value is not None and rank is not None:
+                # out of display order: after a fork's own field, or before a field shown earlier
+                self.moved = self.moved or bool(self.extra) or rank < self.rank
+                self.rank = rank
                 self.order.append(key)
         elif value is not None:
-            self._add_extra(name, value)
+            self.add_extra(name, value)
 
-    def _add_extra(self, name: str, value: str) -> None:
+    def add_extra(self, name: str, value: str) -> None:
         """Keep an extra field while the entry's extras stay within EXTRA_LIMIT and FIELD_LIMIT.
 
         A label seen again in the entry adds to its field, so no text is hidden behind a repeat.
@@ -645,69 +661,69 @@ class _Entry:
             self.order.append(name)
         self.extra_size += len(value)
 
-    def _file_order(self) -> tuple[str, ...]:
-        """The entry's field order, kept only where it differs from the display order (summary
-        fields, then extras): most entries pay nothing for it."""
-        labels = {label for label, _ in self.extra}
-        shown = [key for key in self.order if key in SUMMARY_FIELDS or key in labels]
-        display = [name for name in SUMMARY_FIELDS if self.fields.get(name)] + [label for label, _ in self.extra]
-        if shown == display:
-            return ()
-        order = tuple(shown)
-        return _ORDERS.setdefault(order, order) if len(_ORDERS) < 4096 else order
 
-    def commit(self, builder: Builder, section: str | None) -> int:
-        """Make the Paper, note what is damaged, and add it under its section."""
-        self._close()
-        if self.kind == "plain" and not self.facts:  # a heading with no paper under it
-            for line in self.other:
-                builder.problem("unread", cut(clean(line.strip()), 40)[0])
-            return builder.entry_count
-        for label, value in self.topics:
-            self._add_extra(label, value)
-        if self.other:
-            self._add_extra(_OTHER, clean(cut(join_lines(self.other), FIELD_LIMIT)[0], multiline=True).strip())
-        title, was_cut = cut(self.title.strip(), TITLE_LIMIT)
-        title = clean(title)
-        url = clean(self.url) if self.url and len(self.url) <= TITLE_LIMIT else None
-        paper_id, version, made_up = identify(url, None, title)
-        if was_cut:
-            builder.problem("title cut", paper_id)
-        if not title:
-            builder.problem("no title", paper_id)
-            title = "(untitled)"
-        if made_up:
-            builder.problem("no id", paper_id)
-        if self.in_details:
-            builder.problem("truncated", paper_id)
-        for name in self.cut:
-            builder.problem("field cut", f"{paper_id} {name}")
-        if self.extra_dropped:
-            builder.problem("extra cut", paper_id)
-        fields = self.fields
-        category = fields.get("category") or (self.categories[0] if self.categories else None)
-        if not category:
-            categories: tuple[str, ...] = ()
-        elif self.categories == [category]:  # the common case: only the main category
-            categories = (category,)
-        else:
-            categories = tuple(dict.fromkeys([category, *self.categories]))
-        paper = Paper(
-            id=paper_id,
-            title=title,
-            version=version,
-            url=url,
-            authors=self.authors,
-            category=category,
-            tldr=fields.get("tldr"),
-            motivation=fields.get("motivation"),
-            method=fields.get("method"),
-            result=fields.get("result"),
-            conclusion=fields.get("conclusion"),
-            abstract=fields.get("abstract"),
-            extra=tuple(self.extra),
-            categories=categories,
-            pdf=self.pdf,
-            order=self._file_order(),
-        )
-        return builder.add(section or paper.category or "Papers", paper)
+def _file_order(entry: _Entry) -> tuple[str, ...]:
+    """The entry's field order, kept only where it differs from the display order (summary
+    fields, then extras): most entries pay nothing for it."""
+    if not entry.moved:
+        return ()
+    order = tuple(entry.order)
+    return _ORDERS.setdefault(order, order) if len(_ORDERS) < 4096 else order
+
+
+def _commit(entry: _Entry, builder: Builder, section: str | None) -> int:
+    """Make the entry's Paper, note what is damaged, and add it under its section: what was
+    read becomes a paper here, apart from how it was read (the _Entry)."""
+    entry.close()
+    if entry.kind == "plain" and not entry.facts:  # a heading with no paper under it
+        for line in entry.other:
+            builder.problem("unread", cut(clean(line.strip()), 40)[0])
+        return builder.entry_count
+    for label, value in entry.topics:
+        entry.add_extra(label, value)
+    if entry.other:
+        entry.add_extra(_OTHER, clean(cut(join_lines(entry.other), FIELD_LIMIT)[0], multiline=True).strip())
+    title, was_cut = cut(entry.title.strip(), TITLE_LIMIT)
+    title = clean(title)
+    url = clean(entry.url) if entry.url and len(entry.url) <= TITLE_LIMIT else None
+    paper_id, version, made_up = identify(url, None, title)
+    if was_cut:
+        builder.problem("title cut", paper_id)
+    if not title:
+        builder.problem("no title", paper_id)
+        title = "(untitled)"
+    if made_up:
+        builder.problem("no id", paper_id)
+    if entry.in_details:
+        builder.problem("truncated", paper_id)
+    for name in entry.cut:
+        builder.problem("field cut", f"{paper_id} {name}")
+    if entry.extra_dropped:
+        builder.problem("extra cut", paper_id)
+    fields = entry.fields
+    category = fields.get("category") or (entry.categories[0] if entry.categories else None)
+    if not category:
+        categories: tuple[str, ...] = ()
+    elif entry.categories == [category]:  # the common case: only the main category
+        categories = (category,)
+    else:
+        categories = tuple(dict.fromkeys([category, *entry.categories]))
+    paper = Paper(
+        id=paper_id,
+        title=title,
+        version=version,
+        url=url,
+        authors=entry.authors,
+        category=category,
+        tldr=fields.get("tldr"),
+        motivation=fields.get("motivation"),
+        method=fields.get("method"),
+        result=fields.get("result"),
+        conclusion=fields.get("conclusion"),
+        abstract=fields.get("abstract"),
+        extra=tuple(entry.extra),
+        categories=categories,
+        pdf=entry.pdf,
+        order=_file_order(entry),
+    )
+    return builder.add(section or paper.category or "Papers", paper)
