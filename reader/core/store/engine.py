@@ -33,6 +33,7 @@ from reader.core.sanitize import clean
 from reader.core.store import fileformat
 from reader.core.model import tag_key
 from reader.core.store.marks import Marks, Ops, State
+from reader.core.store.notes import NoteEdit
 
 SAVE_DELAY = 0.5
 """Seconds between a change and its save; a burst of changes in that time is one save."""
@@ -219,11 +220,12 @@ class MarkStore(Marks):
                 self._close_lock()
 
     def rescue(self) -> Path | None:
-        """If read or starred marks are still unsaved (not for a file of another version), write them all to a
+        """If marks (read, starred, tagged or noted) are still unsaved (not for a file of another version), write them all to a
         rescue file once, and say where in :attr:`rescued`. Takes no file lock and waits for no
         save, so a signal handler may call it after a :meth:`flush` that gave up."""
         with self._lock:  # UI settings (the view, a position) are no marks: they alone need no rescue
-            unsaved = bool(self._pending.read or self._pending.stars) and self._foreign is None
+            pending = self._pending
+            unsaved = bool(pending.read or pending.stars or pending.tags or pending.notes) and self._foreign is None
         if unsaved and not self.unsaved and self.path is not None:
             self.unsaved = True
             self.rescued = self._write_rescue()
@@ -296,7 +298,7 @@ class MarkStore(Marks):
                     raise ForeignVersion  # the notice was given when the file was read
                 base = self._disk if seen is None else seen
                 new = base.copy()
-                ops.apply(new)
+                conflicts = ops.apply(new)
                 if new != base or self._restore:
                     self._remove_stale_temp_files()
                     data = fileformat.dump(new)
@@ -314,6 +316,7 @@ class MarkStore(Marks):
             if not isinstance(exc, (ForeignVersion, _Unstable)):
                 self._fail(exc)
             return False
+        self._tell_conflicts(new, conflicts)
         if seen is None:
             self._disk = new
         else:
@@ -365,10 +368,17 @@ class MarkStore(Marks):
         self._disk = disk
         view = disk.copy()
         with self._lock:
-            self._pending.apply(view)
+            self._tell_conflicts(view, self._pending.apply(view))
             if view != self._view:
                 self._view = view
                 self._changed = True
+
+    def _tell_conflicts(self, state: State, paper_ids: list[str]) -> None:
+        """Say which notes were changed here and in another instance (both are kept in the note)."""
+        for paper_id in paper_ids:
+            entry = state.noted.get(paper_id)
+            title = entry.paper.title if entry else paper_id
+            self.notices.append(clean(f"The note on {title} was changed in another window too: both versions are kept in it."))
 
     def _read_changes(self, *, at_start: bool = False) -> State | None:
         """The file's state if it differs from what this instance last saw, else None.
@@ -433,6 +443,7 @@ class MarkStore(Marks):
                 for paper_id, entry in self._view.tagged.items():
                     whole.tags.update({(paper_id, tag_key(tag)): tag for tag in entry.tags})
                     whole.snapshots[paper_id] = entry
+                whole.notes = {paper_id: NoteEdit(entry.text, entry.text, entry) for paper_id, entry in self._view.noted.items()}
                 whole.update(self._pending)
                 self._pending = whole
             self.notices.append(clean(
