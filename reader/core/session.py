@@ -19,7 +19,7 @@ from reader.core.latex import to_unicode
 from reader.core.library import ALL, STARRED, Count, Filters, Library, is_kept, tag_of, tag_scope
 from reader.core.model import LATER, Digest, Paper, Star, tag_key
 from reader.core.parse.builder import plural
-from reader.core.search import Interests, Query, SearchIndex, highlight_spans
+from reader.core.search import Interests, Query, SearchIndex, folded_notes, highlight_spans
 from reader.core.store import MarkStore
 
 UNDO_DEPTH = 20
@@ -200,6 +200,18 @@ class ReadingSession:
         said = "; ".join(parts)
         return said[:1].upper() + said[1:] if parts else "No tag changed"
 
+    def note_of(self, paper_id: str) -> str | None:
+        return self.store.note_of(paper_id)
+
+    def set_note(self, paper: Paper, text: str) -> str:
+        """The note editor's save: write (or, empty, remove) the paper's note; what was done, for the user."""
+        had = self.store.note_of(paper.id) is not None
+        if not self.store.set_note(paper, text, self.digest.date or self.digest.name):
+            return "Note unchanged"
+        if self.store.note_of(paper.id) is None:
+            return "Note removed"
+        return "Note saved" if had else "Note added"
+
     def sync_read(self) -> None:
         """Ask the store about every paper at hand (after a load, or another instance's save).
 
@@ -372,7 +384,14 @@ class ReadingSession:
             index, source = self.index.index, self.index.papers
             # All, unfiltered, is the index's own list: no need to look up 10,000 positions per keystroke.
             among = None if papers is source else [self.index.positions[paper.id] for paper in papers]
-        found = index.filter(self.query, is_read=self.is_read, is_starred=self.store.is_starred, has_tag=self.store.has_tag, among=among)
+        found = index.filter(
+            self.query,
+            is_read=self.is_read,
+            is_starred=self.store.is_starred,
+            has_tag=self.store.has_tag,
+            notes=folded_notes(self.store.notes()),
+            among=among,
+        )
         return [source[position] for position in found]
 
     def _kept(self, scope: str) -> list[Paper]:
