@@ -134,6 +134,17 @@ async def test_paper_without_summary_shows_its_abstract_and_says_so(tmp_path):
         assert "Abstract:" in text
 
 
+async def test_the_detail_pane_shows_a_forks_fields_in_the_files_order(tmp_path):
+    app = make_app(tmp_path, CORPUS / "Straw674__daily-arXiv-astro-ph__2025-12-16.md")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        labels = [line.plain.split(":")[0] for line in app.main.detail.lines if line.plain.split(":")[0] in ("TL;DR", "Background", "Data", "Method", "Result")]
+        assert labels == ["TL;DR", "Background", "Data", "Method", "Result"]
+        await pilot.press("t")  # the abstract view: the abstract, then the fork's own fields
+        labels = [line.plain.split(":")[0] for line in app.main.detail.lines if line.plain.split(":")[0] in ("Abstract", "Background", "Data", "Method")]
+        assert labels == ["Abstract", "Background", "Data"]
+
+
 async def test_o_opens_and_y_copies_the_arxiv_link(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -266,3 +266,21 @@ async def test_reopening_returns_to_the_paper_left_and_sections_keep_it(tmp_path
         assert again.main.paper_list.current.id == left
         assert again.main.detail.paper.id == left
     again.store.close()
+
+
+async def test_a_kept_row_drawing_is_never_shown_once_the_row_changes(tmp_path):
+    """Rows are drawn once per look (PaperList keeps them): a mark or the cursor must still show."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        rows = app.main.paper_list
+
+        def styles(y: int) -> list:
+            return [segment.style for segment in rows.render_line(y)]
+
+        plain, under_cursor = rows.render_line(0).text, styles(0)
+        await pilot.press("s")
+        assert rows.render_line(0).text.startswith("★")
+        await pilot.press("s", "j")
+        assert rows.render_line(0).text == plain and styles(0) != under_cursor
+        await pilot.press("k")
+        assert styles(0) == under_cursor

@@ -88,7 +88,7 @@ async def test_matches_are_highlighted_in_list_and_detail(tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await type_query(pilot, "iconic")
         info = app.session.row(app.main.paper_list.current)
-        assert info.highlights == [(0, 6)]
+        assert info.highlights == ((0, 6),)
         detail_lines = app.main.detail.lines
         styled = [line for line in detail_lines if any(span.end - span.start == 6 for span in line.spans)]
         assert styled, "the detail pane marks the match"

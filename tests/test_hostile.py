@@ -802,11 +802,6 @@ def run_cli(tmp_path: Path, *args: str, cwd: Path | None = None) -> subprocess.C
     )
 
 
-def _utf16(path: Path) -> Path:
-    path.write_bytes(digest_text(entry(1, "UTF-16 digest")).encode("utf-16"))
-    return path
-
-
 def _latin1(path: Path) -> Path:
     path.write_bytes("Résumé des articles du jour, très détaillé.\n".encode("latin-1"))
     return path
@@ -884,7 +879,6 @@ def _escape_in_name(path: Path) -> Path:
 ROOT_SKIP = pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads everything")
 
 UNREADABLE = [
-    pytest.param(_utf16, "binary", id="utf-16"),
     pytest.param(_latin1, "not a digest", id="latin-1-prose"),
     pytest.param(_binary, "binary", id="binary"),
     pytest.param(_png, "binary", id="png"),
@@ -909,6 +903,19 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], expected: st
     assert expected in result.stderr, result.stderr
     assert not UNSAFE.search(result.stderr.rstrip("\n")), repr(result.stderr)
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_digest_with_its_bom_is_read_and_one_without_it_is_refused(tmp_path, encoding):
+    path = tmp_path / "digest.md"
+    text = digest_text(entry(1, "UTF-16 digest 中文"))
+    bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}.get(encoding, b"")
+    path.write_bytes(bom + text.encode(encoding))
+    assert [paper.title for paper in load(path, chunk_size=7).papers] == ["UTF-16 digest 中文"]
+    assert parse_bytes(path.read_bytes(), "digest.md").papers == load(path).papers
+    assert run_cli(tmp_path, "--dump", str(path)).returncode == 0
+    path.write_bytes(text.encode("utf-16-le"))  # no BOM: as binary as it looks
+    assert_one_line_error(run_cli(tmp_path, "--dump", str(path)), "binary")
 
 
 @pytest.mark.parametrize(("make", "expected"), UNREADABLE)

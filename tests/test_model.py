@@ -43,3 +43,23 @@ def test_to_dict_has_every_field():
         "tldr": None, "motivation": None, "method": None, "result": None, "conclusion": None,
         "abstract": None, "extra": {"Keywords": "k"}, "categories": [], "pdf": None,
     }
+
+
+def test_fields_follow_the_files_order_and_the_rest_follows_in_display_order():
+    paper = Paper(
+        id="2601.00001",
+        title="T",
+        tldr="short",
+        method="how",
+        result="what",
+        extra=(("Background", "why"), ("Data", "which"), ("Keywords", "k")),
+        order=("Background", "Data", "method", "gone", "tldr"),
+    )
+    assert [label for label, _ in paper.in_file_order()] == ["Background", "Data", "Method", "TL;DR", "Result", "Keywords"]
+    plain = Paper(id="2601.00002", title="T", tldr="short", extra=(("Keywords", "k"),))
+    assert plain.in_file_order() == [("TL;DR", "short"), ("Keywords", "k")]
+
+
+def test_an_extra_label_spelt_like_a_field_name_is_shown_once_each():
+    paper = Paper(id="2601.00001", title="T", method="first", extra=(("method", "second"),), order=("method", "method"))
+    assert paper.in_file_order() == [("Method", "first"), ("method", "second")]

@@ -301,6 +301,8 @@ def test_astro_and_topic_forks():
     astro = corpus("Straw674__daily-arXiv-astro-ph__2025-12-16.md").papers[0]
     assert astro.tldr and astro.method and astro.result and astro.category is None
     assert [label for label, _ in astro.extra] == ["Background", "Data"]
+    # shown in the file's order: the fork's Background and Data come before its Method
+    assert [label for label, _ in astro.in_file_order()] == ["TL;DR", "Background", "Data", "Method", "Result"]
     digest = corpus("DAgentSec__Agent-Security-Paper-Daily__2026-05-15.md")
     assert [s.name for s in digest.sections][:2] == ["Agent Sec", "Agent for Sec"]
     first = digest.papers[0]

@@ -416,12 +416,12 @@ def test_a_row_shows_the_title_as_math_and_every_mark(store):
     session = session_of(store, Digest(name="rows.md", sections=[Section("A", papers)], papers=papers), interests=["scaling"])
     session.mark_read(["2601.00001"], True)
     session.toggle_star(papers[0])
-    assert session.row(papers[0]) == RowInfo(title="x² scaling", read=True, starred=True, interesting=True, highlights=[])
+    assert session.row(papers[0]) == RowInfo(title="x² scaling", read=True, starred=True, interesting=True, highlights=())
     assert session.row(papers[1]) == RowInfo(title="other")
     session.set_query(parse_query("scaling"))
-    assert session.row(papers[0]).highlights == [(3, 10)]
+    assert session.row(papers[0]).highlights == ((3, 10),)
     session.set_query(parse_query("-other"))
-    assert session.row(papers[0]).highlights == [], "a negated word is not marked"
+    assert session.row(papers[0]).highlights == (), "a negated word is not marked"
 
 
 def test_a_row_names_its_category_where_the_list_mixes_them_and_its_first_author(store, today):

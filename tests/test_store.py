@@ -38,6 +38,9 @@ FULL = Paper(
     conclusion="Works.",
     abstract="First paragraph, it's long enough to be written as a multi-line literal string.\nSecond.",
     extra=(("Keywords", "attention, long context"), ("Comment", "12 pages"), ("Keywords", "again")),
+    categories=("cs.CL", "cs.LG"),
+    pdf="https://example.org/journal/2601.10802.pdf",
+    order=("Keywords", "tldr", "Comment", "motivation", "method", "result", "conclusion"),
 )
 
 
@@ -101,8 +104,9 @@ def test_everything_round_trips(open_store, state):
     text=st.text(),
     authors=st.lists(st.text(), max_size=3),
     extra=st.lists(st.tuples(st.text(), st.text()), max_size=2),
+    names=st.lists(st.text(), max_size=3),
 )
-def test_any_text_round_trips(text, authors, extra):
+def test_any_text_round_trips(text, authors, extra, names):
     """Any text the parser can produce (it is always cleaned) survives a save and a load."""
     paragraphs = clean(text, multiline=True)
     original = Paper(
@@ -112,6 +116,9 @@ def test_any_text_round_trips(text, authors, extra):
         abstract=paragraphs * 3,
         tldr=paragraphs or None,
         extra=tuple((clean(label), clean(value, multiline=True)) for label, value in extra),
+        categories=tuple(map(clean, names)),
+        order=tuple(map(clean, names)),
+        pdf=clean(text) or None,
     )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "state.toml"

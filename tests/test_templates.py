@@ -11,6 +11,7 @@ import pytest
 from reader.core.parse import DigestError, load, parse_text
 from reader.core.parse.fields import FAILURES, is_failure
 from reader.core.sanitize import clean
+from reader.core.session import relevance_of
 
 CORPUS = Path(__file__).parent / "corpus"
 FORKS = CORPUS / "forks"
@@ -71,12 +72,19 @@ def test_no_line_of_text_is_lost(path):
     # the file as the reader shows it: control characters as visible stand-ins (ESC as ␛, NUL as ␀)
     for number, line in enumerate(clean(path.read_text("utf-8", errors="replace"), multiline=True).split("\n"), 1):
         text = line.strip()
-        if not text or _STRUCTURE.match(text):
+        if number == 1 and text == "---":
+            in_front_matter = True  # a post's YAML front matter: the file's metadata (its date is read)
+        elif in_front_matter:
+            in_front_matter = text != "---"
+        if in_front_matter or not text or _STRUCTURE.match(text):
             continue
-        for part in text.split(" | "):
+        for part in re.split(r"\s+[|·]\s+", text):  # "a | b", "[id](abs)  ·  [PDF](pdf)"
             # a labelled part: its value must be kept (the label itself may be a field name)
             value = re.sub(r"^(?:- )?(?:\*\*[^*]{1,40}\*\*:?|[^:：\s][^:：]{0,38}[:：])\s*", "", part.strip())
             value = re.sub(r"^\[\*\*\[PDF\]\*\*\]\(([^)]*)\)", r"\1", value)
+            link = re.fullmatch(r"\[([^\]]*)\]\(([^)]*)\)", value)
+            if link and link.group(1) in link.group(2):  # "[2604.18777](https://arxiv.org/abs/2604.18777)": the url says it all
+                value = link.group(2)
             probe = _normal(value)[:60]
             if not probe or probe in dumped or _normal(part)[:60] in dumped:
                 continue
@@ -88,6 +96,35 @@ def test_no_line_of_text_is_lost(path):
         assert len(lost) <= count, lost[:5]
     else:
         assert lost == [], lost[:5]
+
+
+def _strings(value) -> list[str]:
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+@pytest.mark.parametrize("path", [p for p in ALL if p.suffix == ".jsonl"], ids=lambda p: p.name)
+def test_no_value_of_a_json_lines_record_is_lost(path):
+    """Every string of every record is in a field of the papers (or is a fork's failure text)."""
+    digest = load(path)
+    dumped = _normal(" ".join(" ".join(_strings(paper.to_dict())) for paper in digest.papers))
+    lost = []
+    data = path.read_bytes()
+    for line in data.decode("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8").splitlines():
+        if not line.strip():
+            continue
+        for text in _strings(json.loads(line)):
+            # "arxiv:2605.03964" is the paper's id, which the dump has without its prefix
+            probe = _normal(clean(re.sub(r"^arxiv:", "", text, flags=re.IGNORECASE), multiline=True))[:60]
+            if probe and probe not in dumped and not is_failure(text):
+                lost.append(text[:80])
+    assert lost == [], lost[:5]
 
 
 def test_junle_chen_no_toc_template():
@@ -154,8 +191,14 @@ def test_reports_journal_papers_and_empty_days():
                  "xmkxabc__daily-arXiv-ai-enhanced__2025-06-18.md",
                  "junle-chen__daily-arXiv-gemini-enhanced__2025-12-13_trajectory_llm_AI_enhanced_Chinese.jsonl"):
         assert fork(name).entries == []
-    with pytest.raises(DigestError, match="binary"):
-        fork("xpo0a__daily-arXiv-ai-enhanced__2025-10-10.jsonl")
+
+
+def test_utf16_json_lines_are_read_as_text():
+    paper = fork("xpo0a__daily-arXiv-ai-enhanced__2025-10-10.jsonl").papers[0]
+    assert (paper.id, paper.version, paper.categories) == ("2510.08470", "v1", ("cs.AI", "cs.CL", "cs.LG"))
+    assert paper.title.startswith("Looking to Learn") and paper.authors[0] == "Bianca-Mihaela Ganescu"
+    assert paper.abstract.endswith("even under severe constraints.")
+    assert dict(paper.extra)["Comment"] == "Accepted to the EMNLP 2025 BabyLM Workshop"
 
 
 def test_flat_json_lines_records():
@@ -242,3 +285,66 @@ def test_a_paper_repeated_with_new_text_every_time_is_bounded():
     (label, text), = paper.extra
     assert label == "Repeated entry (cs.AI)" and text.count("TL;DR:") == 20 and "number 20" in text and "number 21" not in text
     assert len(digest.entries) == 200 and any("more extra fields than shown" in w for w in digest.warnings)
+
+
+def test_topic_digests_with_anchored_entries():
+    """Straw674's astro digests: ``# Topic`` sections, ``## <a id=..></a>[Title](url)`` entries,
+    Interest Score / Relevance, ``### Background Knowledge`` and ``### Summary``; no authors."""
+    first = fork("Straw674__daily-arXiv-astro-ph__2026-04-25.md")
+    assert [section.name for section in first.sections][:2] == ["Cosmology and Dark Matter", "Star Formation and Stellar Astrophysics"]
+    paper = first.papers[0]
+    assert (paper.id, paper.version, paper.url) == ("2604.21642", "v1", "http://arxiv.org/abs/2604.21642v1")
+    assert paper.title.startswith("Exploring the statistical anisotropy") and paper.authors == ()
+    assert paper.tldr.startswith("- 本文在一个唯象框架下") and dict(paper.extra)["Background Knowledge"].startswith("- 根据宇宙学原理")
+    assert relevance_of(paper) == "0.684" and paper.category is None
+    later = fork("Straw674__daily-arXiv-astro-ph__2026-05-04.md")  # entries end in "[[back]](#toc-1)"
+    paper = later.papers[0]
+    assert (paper.id, paper.url) == ("2605.00262", "http://arxiv.org/abs/2605.00262v1")
+    assert paper.title == "Ultra-deep imaging of nearby dwarf irregular galaxies: stellar haloes and disk structure"
+    assert all(paper.has_arxiv_id for paper in later.papers) and later.sections[0].name == "Milky Way and Local Universe"
+
+
+def test_json_lines_with_topics_and_contributions():
+    digest = fork("Straw674__daily-arXiv-astro-ph__2026-05-04.jsonl")
+    paper = digest.papers[0]
+    assert (paper.id, paper.version, paper.category) == ("2605.00262", "v1", "astro-ph.GA")
+    assert paper.pdf == "https://arxiv.org/pdf/2605.00262v1" and paper.abstract.startswith("We have examined")
+    assert digest.sections[0].name == "Milky Way and Local Universe", "the record's topic is its section"
+    extra = dict(paper.extra)
+    assert extra["Background knowledge"].startswith("矮不规则星系") and extra["Contribution"].startswith("本研究利用超深V波段")
+
+
+def test_a_jekyll_post():
+    digest = fork("table9__daily-arXiv__2026-05-23.md")
+    assert digest.date == "2026-05-23" and len(digest.papers) == 3 and digest.warnings == []
+    paper = digest.papers[0]
+    assert (paper.id, paper.url, paper.pdf) == ("2605.21830", "https://arxiv.org/abs/2605.21830", "https://arxiv.org/pdf/2605.21830.pdf")
+    assert paper.title.startswith("Solving forward and inverse wave scattering") and paper.extra == ()
+    assert paper.authors[-1] == "Symeon Papadimitropoulos" and (paper.category, digest.entries[0][0]) == ("physics.comp-ph", "physics.comp-ph")
+    assert paper.tldr.startswith("本文提出了一种基于编码器-解码器架构") and paper.abstract.startswith("We propose a deep learning framework")
+    assert fork("table9__daily-arXiv__2026-04-22.md").papers[0].id == "2604.18777"
+
+
+def test_a_remote_sensing_fork_with_its_own_field_and_journal_papers():
+    digest = fork("Long-Holiday__research_accelerator__2026-07-09.md")
+    paper = digest.papers[0]
+    assert paper.id == "2607.06624" and paper.abstract.startswith("We present AgentLens")
+    assert dict(paper.extra)["与遥感交叉或改进方案"].startswith("交叉/改进可行性：85%")
+    journal = next(paper for section, paper in digest.entries if section == "RSE")
+    assert not journal.has_arxiv_id and journal.url == "https://doi.org/10.1016/j.rse.2026.115546" and journal.category is None
+    failed = fork("Long-Holiday__research_accelerator__2026-07-20.md").papers[0]
+    # every AI field is a failure text that day, and the journal paper has no abstract: nothing to show
+    assert not failed.has_summary and failed.abstract is None and "与遥感交叉或改进方案" not in dict(failed.extra)
+
+
+def test_openalex_records_keep_their_ids_and_venues_and_pdf_links():
+    digest = fork("Jiayihua2001__daily-arXiv-ai-enhanced__2026-05-03.jsonl")
+    arxiv = digest.papers[0]
+    assert (arxiv.id, arxiv.category, arxiv.categories) == ("2604.28106", None, ())
+    assert dict(arxiv.extra)["Id"] == "openalex:W7159891305" and digest.entries[0][0] == "ArXiv.org"
+    enhanced = fork("Jiayihua2001__daily-arXiv-ai-enhanced__2026-05-06_AI_enhanced_English.jsonl")
+    springer = next(paper for paper in enhanced.papers if dict(paper.extra).get("Id") == "openalex:W7160316445")
+    assert springer.pdf == "https://link.springer.com/content/pdf/10.1557/s43581-026-00162-9.pdf" == springer.pdf_url
+    assert not springer.has_arxiv_id and springer.tldr
+    screened = dict(enhanced.papers[0].extra)["Screen"]
+    assert screened.startswith("Relevance: 9\nSignificance: 8\nBucket: CSP & polymorphs")

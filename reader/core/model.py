@@ -40,6 +40,9 @@ class Paper:
     empty when the file names none or only the main one is known from ``category``."""
     pdf: str | None = None
     """The PDF link the file gives, when it gives one (a journal's PDF for a paper with no arXiv id)."""
+    order: tuple[str, ...] = ()
+    """The summary fields (by field name) and extra labels in the order the file gave them, when
+    that is not the display order (a fork's Background before its Method); empty otherwise."""
 
     @property
     def has_arxiv_id(self) -> bool:
@@ -72,6 +75,20 @@ class Paper:
     def summary(self) -> list[tuple[str, str]]:
         """(label, text) of each summary field present, in display order."""
         return [(SUMMARY_LABELS[name], text) for name in SUMMARY_FIELDS if (text := getattr(self, name))]
+
+    def in_file_order(self) -> list[tuple[str, str]]:
+        """(label, text) of the summary fields and the fork's own fields, in the file's order;
+        whatever ``order`` does not name follows in display order."""
+        fields = {name: text for name in SUMMARY_FIELDS if (text := getattr(self, name))}
+        extra = dict(self.extra)
+        shown: list[tuple[str, str]] = []
+        for key in self.order:
+            if key in fields:
+                shown.append((SUMMARY_LABELS[key], fields.pop(key)))
+            elif key in extra:
+                shown.append((key, extra.pop(key)))
+        shown += [(SUMMARY_LABELS[name], text) for name, text in fields.items()]
+        return shown + list(extra.items())
 
     def to_dict(self) -> dict:
         """The JSON shape of ``--dump`` (without the section) and of exports."""

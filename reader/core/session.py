@@ -10,7 +10,7 @@ reload, later another day) goes through :meth:`ReadingSession.set_digest`, the o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Iterable, NamedTuple
 
 from reader.core.autoread import AutoRead
@@ -37,7 +37,7 @@ class RowInfo:
     read: bool = False
     starred: bool = False
     interesting: bool = False
-    highlights: list[tuple[int, int]] = field(default_factory=list)
+    highlights: tuple[tuple[int, int], ...] = ()
     """Spans of ``title`` that match the search, as (start, end)."""
     category: str = ""
     """The paper's category where the list mixes categories (All, Starred, a search), else empty."""
@@ -73,7 +73,8 @@ class UndoStep(NamedTuple):
 RELEVANCE_LABELS = frozenset(("relevance", "相关性", "recommendation", "interest score", "relevance score", "score"))
 """Fields in which forks rate a paper for the reader (``★★★☆☆ (56/100) - ...``, ``55%``)."""
 TRANSLATED_TITLE_LABELS = frozenset(("translated title", "title translation", "标题翻译", "中文标题", "title (zh)"))
-_SCORE = re.compile(r"\d{1,3}(?:\.\d+)?\s*(?:%|/\s*\d{1,3})")
+_SCORE = re.compile(r"\d{1,3}(?:\.\d+)?\s*(?:%|/\s*\d{1,3})|(?<![\d.])[01]\.\d{1,4}(?![\d.])")
+"""``56/100``, ``55%``, or a score between 0 and 1 (``0.684``)."""
 
 
 def relevance_of(paper: Paper) -> str:
@@ -354,7 +355,7 @@ class ReadingSession:
             read=self.is_read(paper.id),
             starred=self.store.is_starred(paper.id),
             interesting=self.is_interesting(paper),
-            highlights=highlight_spans(title, query) if query and query.highlights else [],
+            highlights=tuple(highlight_spans(title, query)) if query and query.highlights else (),
             category=(paper.category or "") if mixed else "",
             authors=paper.authors[0] + (" et al." if len(paper.authors) > 1 else "") if paper.authors else "",
             relevance=relevance_of(paper),

@@ -25,7 +25,7 @@ from typing import Protocol
 from reader.core.model import Digest, DigestError
 from reader.core.parse.builder import ENTRY_LIMIT, OVERFLOW_SECTION, SECTION_LIMIT, Builder
 from reader.core.parse.fields import EXTRA_LIMIT, FIELD_LIMIT, PLACEHOLDERS, TITLE_LIMIT, display_name
-from reader.core.parse.files import BOM, CHUNK_SIZE, NOT_UTF8, check_head, decoded, preflight, read_pieces
+from reader.core.parse.files import BOM, CHUNK_SIZE, NOT_UTF8, UTF16_BOMS, check_head, decoded, preflight, read_pieces, utf8_of_utf16
 from reader.core.parse.jsonl import parse_jsonl
 from reader.core.parse.lines import first_text, split_lines
 from reader.core.parse.markdown import parse_markdown
@@ -74,7 +74,7 @@ def parse_bytes(data: bytes, name: str) -> Digest:
 
     Raises DigestError for an empty or binary file, or text that is not a digest.
     """
-    data = data.removeprefix(BOM)
+    data = b"".join(utf8_of_utf16([data])) if data.startswith(UTF16_BOMS) else data.removeprefix(BOM)
     check_head(data, name, lambda: False)
     notes: list[str] = []
     return _whole(decoded([data], notes), name, notes)

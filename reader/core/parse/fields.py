@@ -18,6 +18,9 @@ EXTRA_LIMIT = 50
 templates have fewer than ten. Without a bound, one entry repeating a label a million
 times would hold the whole file and take the detail pane minutes to lay out."""
 
+ARXIV_CATEGORY = re.compile(r"[a-z]{1,8}(?:-[a-z]{2,5})?(?:\.[A-Za-z]{2,4}(?:-[a-z]{2,5})?)?")
+"""An arXiv category (cs.CV, quant-ph, astro-ph.GA, cond-mat.stat-mech); a topic (Agent Sec, Other) is not."""
+
 FAILURES: tuple[tuple[str, str], ...] = (
     # (how, phrase): "is" the whole text, "starts" its beginning, "has" anywhere in a short text.
     # Compared lower-cased, and only on texts of at most FAILURE_LENGTH characters, so a real
@@ -46,6 +49,10 @@ FAILURES: tuple[tuple[str, str], ...] = (
     ("has", "generation failed"),
     ("has", "analysis unavailable"),
     ("has", "extraction failed"),
+    # Long-Holiday's remote-sensing fork: "与遥感交叉或改进方案: Remote sensing cross-disciplinary
+    # scheme unavailable", and "Abstract (英文): No abstract available in OpenAlex." for journal papers
+    ("has", "scheme unavailable"),
+    ("starts", "no abstract available"),
 )
 """Texts a fork writes in place of a summary when its AI step failed: "no summary", not content."""
 FAILURE_LENGTH = 80

@@ -32,9 +32,11 @@ _BINARY_BYTES = [bytes([code]) for code in (*range(1, 9), *range(0x0E, 0x1B), *r
 _MAGIC = (
     b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf",
     b"\x7fELF", b"MZ", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"%PDF", b"\x00asm", b"SQLite format 3",
-    b"\xff\xfe", b"\xfe\xff", b"RIFF", b"OggS", b"ID3", b"\x28\xb5\x2f\xfd",
+    b"RIFF", b"OggS", b"ID3", b"\x28\xb5\x2f\xfd",
 )
-"""How images, archives, compiled files, PDFs, databases, UTF-16 text and media begin: never a digest."""
+"""How images, archives, compiled files, PDFs, databases and media begin: never a digest."""
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+"""How UTF-16 text begins (a fork wrote its JSON Lines so): read as text, not refused as binary."""
 NUL_SIGN = "\u2400"
 """What a stray NUL byte in a text file is shown as (one visible ␀, not a refused file)."""
 
@@ -46,8 +48,8 @@ def preflight(path: str | os.PathLike) -> tuple[Path, int]:
     terminal is taken over, and decide whether to parse in the background.  Raises
     DigestError as :func:`reader.core.parse.load` does for those.
     """
-    shown, size = regular_file(path)
-    _refuse_binary(_read_regular(path, shown, _SNIFF), os.path.basename(path))
+    _, size = regular_file(path)
+    read_pieces(path, _SNIFF).close()  # opened and checked, then closed
     return Path(path), size
 
 
@@ -87,6 +89,9 @@ def _pieces(path: str | os.PathLike, shown: str, name: str, size: int) -> Iterat
     """
     with _open_regular(path, shown) as handle:
         head = _read_some(handle, shown, _SNIFF + len(BOM))
+        if head.startswith(UTF16_BOMS):
+            yield from _utf16_pieces(chain([head], iter(lambda: _read_some(handle, shown, size), b"")), name)
+            return
         if head.startswith(BOM):
             head = head[len(BOM):]
         check_head(head, name, lambda: _text_further(handle, shown, size))
@@ -96,6 +101,28 @@ def _pieces(path: str | os.PathLike, shown: str, name: str, size: int) -> Iterat
         del head
         while piece := _read_some(handle, shown, size):
             yield piece
+
+
+def _utf16_pieces(raw: Iterator[bytes], name: str) -> Iterator[bytes | None]:
+    """UTF-16 pieces (BOM first) as UTF-8 ones, checked like any file's: first yields None once
+    checked. Pieces of only whitespace before the text are dropped; undecodable units become U+FFFD."""
+    pieces = utf8_of_utf16(raw)
+    head = b""
+    for head in pieces:
+        if _TEXT_BYTE.search(head):
+            break
+    check_head(head, name, lambda: False)
+    yield None
+    yield head
+    yield from pieces
+
+
+def utf8_of_utf16(raw: Iterable[bytes]) -> Iterator[bytes]:
+    """UTF-16 text with its BOM, re-encoded as UTF-8 piece by piece, so one decoder reads every file."""
+    decoder = codecs.getincrementaldecoder("utf-16")("replace")
+    for piece in chain(raw, [None]):
+        if text := decoder.decode(piece or b"", piece is None):
+            yield text.encode("utf-8")
 
 
 def check_head(head: bytes, name: str, text_further: Callable[[], bool]) -> None:
@@ -173,12 +200,6 @@ def os_errors(shown: str, doing: str) -> Iterator[None]:
     except (OSError, ValueError) as error:  # ValueError: a NUL in the path
         raise DigestError(f"{shown}: cannot {doing} ({getattr(error, 'strerror', None) or error})") from None
 
-
-
-def _read_regular(path: str | os.PathLike, shown: str, size: int) -> bytes:
-    """Read ``size`` bytes of a file that stat called regular (see :func:`_open_regular`)."""
-    with _open_regular(path, shown) as handle:
-        return _read_some(handle, shown, size)
 
 
 def _open_regular(path: str | os.PathLike, shown: str) -> BinaryIO:

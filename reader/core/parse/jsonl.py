@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from reader.core.model import SUMMARY_FIELDS, Paper
 from reader.core.parse.builder import Builder
-from reader.core.parse.fields import EXTRA_LIMIT, FIELD_LIMIT, TITLE_LIMIT, cut, identify, join_lines, text_or_none
+from reader.core.parse.fields import ARXIV_CATEGORY, EXTRA_LIMIT, FIELD_LIMIT, TITLE_LIMIT, cut, identify, join_lines, text_or_none
 from reader.core.sanitize import clean
 
 _JSONL_EXTRAS = {"comment": "Comment", "code_url": "Code", "code_stars": "Code stars"}
@@ -48,8 +48,8 @@ def parse_jsonl(lines: Iterable[str], builder: Builder) -> Iterator[int]:
                 record = json.loads(line)
             except (ValueError, RecursionError):
                 pass
-        paper = _record_paper(record, builder) if isinstance(record, dict) else None
-        if paper is None:
+        placed = _record_paper(record, builder) if isinstance(record, dict) else None
+        if placed is None:
             builder.problem("bad line", str(number))
             bad_run += 1
             if bad_run >= _BAD_RUN:
@@ -57,11 +57,15 @@ def parse_jsonl(lines: Iterable[str], builder: Builder) -> Iterator[int]:
                 return
             continue
         bad_run = 0
-        yield builder.add(paper.category or "Papers", paper)
+        yield builder.add(*placed)
 
 
-def _record_paper(record: dict, builder: Builder) -> Paper | None:
-    """A Paper from one record; None when it has neither an id nor a title."""
+def _record_paper(record: dict, builder: Builder) -> tuple[str, Paper] | None:
+    """(its section, the Paper) of one record; None when it has neither an id nor a title.
+
+    The section is the record's topic, else its arXiv category; a list of names that are no
+    arXiv categories (OpenAlex's venues and concepts) is kept as a field, never as a category.
+    """
     raw_id, title = _string(record.get("id")), _string(record.get("title"))
     url = _string(record.get("abs")) or _string(record.get("url"))
     if not (raw_id or title):
@@ -81,6 +85,10 @@ def _record_paper(record: dict, builder: Builder) -> Paper | None:
     if isinstance(categories, str):
         categories = categories.split()
     listed = [clean(name)[:TITLE_LIMIT] for name in categories if isinstance(name, str) and name.strip()] if isinstance(categories, list) else []
+    arxiv = [name for name in listed if ARXIV_CATEGORY.fullmatch(name)]
+    named = [] if arxiv else listed  # OpenAlex's venues and concepts: the first is the section
+    whole = ", ".join(listed) if len(arxiv) < len(listed) else ""  # "cs.HC, I.2; J.5" as written
+    listed = arxiv
     category = listed[0] if listed else _string(record.get("category"))
     pdf = _string(record.get("pdf")) or _string(record.get("pdf_url"))
     authors = record.get("authors")
@@ -101,7 +109,10 @@ def _record_paper(record: dict, builder: Builder) -> Paper | None:
     # the AI object's fields; a flat record (MYZhangwww's recommendations) has them at the top
     summary = {name: field(ai.get(name) if name in ai else record.get(name), name) for name in SUMMARY_FIELDS}
     abstract = field(record.get("summary"), "abstract", wrapped=True)
-    extra = []
+    # a record's own id that is no arXiv id (OpenAlex's "openalex:W7159891305") is shown, not dropped
+    extra = [("Id", field(raw_id, "Id"))] if raw_id and paper_id not in raw_id else []
+    if whole:
+        extra.append(("Categories", whole))
     for key, value in record.items():
         if key == "AI":
             for name, item in ai.items():
@@ -125,7 +136,8 @@ def _record_paper(record: dict, builder: Builder) -> Paper | None:
             kept.append((label, text))
             size += len(text)
     names = authors if isinstance(authors, list) else ()
-    return Paper(
+    topic = _string(record.get("topic")) or (named[0] if named else None)
+    paper = Paper(
         id=paper_id,
         title=title,
         version=version,
@@ -138,6 +150,7 @@ def _record_paper(record: dict, builder: Builder) -> Paper | None:
         extra=tuple(kept),
         **summary,
     )
+    return (cut(clean(topic), TITLE_LIMIT)[0] if topic and topic.strip() else paper.category or "Papers"), paper
 
 
 def _string(value: object) -> str | None:
@@ -158,9 +171,15 @@ def _ai_text(name: str, value: object) -> str | None:
         return "\n".join(f"{number}. {item}" for number, item in enumerate(items, 1))
     if name == "read_time_minutes" and isinstance(value, (int, float)):
         return f"{value} min"
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):  # a fork's nested object ("screen": {"relevance": 9, ...}): one line per key
+        return "\n".join(f"{_labelled(key)}: {_ai_text(key, item) if isinstance(item, (list, dict)) else _flat(item)}"
+                         for key, item in value.items() if item is not None and item != "")
     return _string(value)
+
+
+def _flat(value: object) -> str:
+    """A JSON scalar as a reader writes it: true, 9, text."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _labelled(key: str) -> str:

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import NamedTuple
 
-from reader.core.model import Paper
+from reader.core.model import SUMMARY_FIELDS, Paper
 from reader.core.parse.builder import Builder
-from reader.core.parse.fields import EXTRA_LIMIT, FIELD_LIMIT, PLACEHOLDERS, TITLE_LIMIT, cut, date_in, identify, join_lines, text_or_none
+from reader.core.parse.fields import ARXIV_CATEGORY, EXTRA_LIMIT, FIELD_LIMIT, PLACEHOLDERS, TITLE_LIMIT, cut, date_in, identify, join_lines, text_or_none
 from reader.core.sanitize import clean
 
 _FIELD_LABELS = {
@@ -67,8 +67,6 @@ _EXTRA_LABELS = frozenset(
 )
 _ENDS_ABSTRACT = ("abstract translation", "conclusion translation", "key figures", "摘要翻译", "ai_abstract", "中文摘要")
 """Plain labels that end an abstract (an abstract's own sentences may start like other labels)."""
-_ARXIV_CATEGORY = re.compile(r"[a-z]{1,8}(?:-[a-z]{2,5})?(?:\.[A-Za-z]{2,4}(?:-[a-z]{2,5})?)?")
-"""An arXiv category (cs.CV, quant-ph, astro-ph.GA, cond-mat.stat-mech); a topic (Agent Sec, Other) is not."""
 _EMPTY_DAY = ("no new papers", "papers found today", "今日没有找到新论文", "没有找到新论文", "今日无新论文")
 """Words of a fork's empty day ("# No trajectory and large model papers found today")."""
 _OTHER = "Other"
@@ -121,7 +119,7 @@ def parse_markdown(lines: Iterable[str], builder: Builder) -> Iterator[int]:
             level = len(line) - len(line.lstrip("#"))
             text = line[level + 1:].strip() if line[level:level + 1] == " " else None
             if text is not None:
-                bare = _strip_anchor(text)
+                bare = _BACK_LINK.sub("", _strip_anchor(text))
                 if level == 2 and bare[:1] == "[" and bare.endswith(")") and "](" in bare:
                     # "## <a id="2604.21642v1"></a>[Title](http://arxiv.org/abs/2604.21642v1)"
                     if entry is not None:
@@ -180,9 +178,10 @@ def _document_heading(text: str, builder: Builder) -> bool:
         return True
     if lowered.startswith(("total papers today", "今日总计")):
         return True
-    if not builder.digest.entries and builder.heading_date is None:
-        builder.heading_date = date_in(text[:200])
-        return builder.heading_date is not None
+    if not builder.digest.entries:  # a dated heading before the papers is the file's title
+        dated = date_in(text[:200])
+        builder.heading_date = builder.heading_date or dated
+        return dated is not None
     return False
 
 
@@ -243,6 +242,12 @@ def _split_heading(rest: str) -> tuple[str, str | None]:
         if middle > 0:
             return rest[1:middle], rest[middle + 2:-1].strip(" <>")
     return rest[1:].removesuffix("]"), None
+
+
+_BACK_LINK = re.compile(r"\s*\[\[[^\[\]]*\]\]\(#[^()]*\)$")
+"""A heading's trailing ``[[back]](#toc-1)`` link to the table of contents."""
+_LINKS = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?\s*\)")
+"""Each ``[text](url)`` of a line that has several."""
 
 
 def _link(text: str) -> tuple[str, str | None]:
@@ -345,11 +350,16 @@ def _categories(value: str) -> tuple[list[str], bool]:
     others = False
     for part in value.replace("`", " ").replace("|", ",").split(","):
         words = part.split()
-        if all(_ARXIV_CATEGORY.fullmatch(word) for word in words):
+        if all(ARXIV_CATEGORY.fullmatch(word) for word in words):
             names += words
         else:
             others = True
     return names, others
+
+
+_SUMMARY_RANK = {name: rank for rank, name in enumerate(SUMMARY_FIELDS)}
+_ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
+"""One shared tuple per field order: a fork's entries all share their template's order."""
 
 
 class _Entry:
@@ -363,7 +373,7 @@ class _Entry:
     __slots__ = (
         "title", "url", "kind", "authors", "fields", "extra", "in_details", "summary", "started",
         "key", "name", "lines", "size", "quoted", "cut", "overflow", "extra_size", "extra_dropped",
-        "categories", "topics", "pdf", "facts", "other", "bullet",
+        "categories", "topics", "pdf", "facts", "other", "bullet", "order", "moved", "rank",
     )
 
     def __init__(self, heading: tuple[str, str | None], kind: str) -> None:
@@ -372,6 +382,9 @@ class _Entry:
         self.authors: tuple[str, ...] = ()
         self.fields: dict[str, str | None] = {}
         self.extra: list[tuple[str, str]] = []
+        self.order: list[str] = []  # summary field names and extra labels as the file gives them
+        self.moved = False  # the order differs from the display order
+        self.rank = -1  # the display rank of the last summary field seen
         self.extra_size = 0
         self.extra_dropped = False
         self.in_details: bool | None = None  # None: no details block seen
@@ -553,19 +566,21 @@ class _Entry:
             elif key == "authors":
                 self._authors(value)
             elif key in ("link", "pdf"):
-                text, url = _link(value)
-                if url is None:
-                    self._add_extra(clean(found.name), clean(text))
-                elif key == "pdf":
-                    self.pdf = self.pdf or (clean(url) if len(url) <= TITLE_LIMIT else None)
-                else:
-                    self.url = self.url or url
+                # "[2605.21830](abs)  ·  [PDF](pdf)": each link of the line; else the one link
+                for text, url in _LINKS.findall(value) if value.count("](") > 1 else [_link(value)]:
+                    if url is None:
+                        self._add_extra(clean(found.name), clean(text))
+                    elif key == "pdf" or text.strip().lower() == "pdf":
+                        self.pdf = self.pdf or (clean(url) if len(url) <= TITLE_LIMIT else None)
+                    else:
+                        self.url = self.url or url
             elif key == "title" and not self.title.strip():
                 self.title = value
-            elif key == "title_en" and value and value != self.title.strip():
-                if self.title.strip():
-                    self._add_extra(_TRANSLATED_TITLE, clean(cut(self.title.strip(), FIELD_LIMIT)[0]))
-                self.title = value
+            elif key == "title_en":  # the same title again says nothing new
+                if value and value != self.title.strip():
+                    if self.title.strip():
+                        self._add_extra(_TRANSLATED_TITLE, clean(cut(self.title.strip(), FIELD_LIMIT)[0]))
+                    self.title = value
             elif value:
                 self._add_extra(clean(found.name), clean(cut(value, FIELD_LIMIT)[0]))
             return
@@ -579,7 +594,7 @@ class _Entry:
         value = cut(clean(value), TITLE_LIMIT)[0]
         if not value:
             return
-        if _ARXIV_CATEGORY.fullmatch(value):
+        if ARXIV_CATEGORY.fullmatch(value):
             if value.lower() in PLACEHOLDERS:  # of the failure texts only these ("error") look like a category
                 return
             self.categories.append(value)
@@ -616,6 +631,12 @@ class _Entry:
         value = text_or_none(clean(text, multiline=True))
         if key != "extra" and key not in self.fields:
             self.fields[key] = value
+            rank = _SUMMARY_RANK.get(key)
+            if value is not None and rank is not None:
+                # out of display order: after a fork's own field, or before a field shown earlier
+                self.moved = self.moved or bool(self.extra) or rank < self.rank
+                self.rank = rank
+                self.order.append(key)
         elif value is not None:
             self._add_extra(name, value)
 
@@ -635,7 +656,16 @@ class _Entry:
                 break
         else:
             self.extra.append((name, value))
+            self.order.append(name)
         self.extra_size += len(value)
+
+    def _file_order(self) -> tuple[str, ...]:
+        """The entry's field order, kept only where it differs from the display order (summary
+        fields, then extras): most entries pay nothing for it."""
+        if not self.moved:
+            return ()
+        order = tuple(self.order)
+        return _ORDERS.setdefault(order, order) if len(_ORDERS) < 4096 else order
 
     def commit(self, builder: Builder, section: str | None) -> int:
         """Make the Paper, note what is damaged, and add it under its section."""
@@ -689,5 +719,6 @@ class _Entry:
             extra=tuple(self.extra),
             categories=categories,
             pdf=self.pdf,
+            order=self._file_order(),
         )
         return builder.add(section or paper.category or "Papers", paper)

@@ -104,11 +104,13 @@ FORMAT_VERSION = 1
 _MONTH = re.compile(r"[0-9]{4}")
 _NUMBER = re.compile(r"[0-9]{4,5}")
 _NUMBERS = re.compile(r"\s*(?:[0-9]{4,5}(?![0-9])\s*)*")
-_STAR_TEXT = ("category", "version", "url", "digest", "starred_at", *SUMMARY_FIELDS, "abstract")
-"""The optional one-string fields of a star table, in file order (title and authors come first,
-extra last)."""
+_STAR_TEXT = ("category", "version", "url", "pdf", "digest", "starred_at", *SUMMARY_FIELDS, "abstract")
+"""The optional one-string fields of a star table, in file order (title, authors and categories
+come first, extra and order last)."""
+_STAR_LISTS = ("authors", "categories", "order")
+"""The star fields that are lists of strings."""
 _STAR_STRINGS = frozenset(("title", *_STAR_TEXT))
-_STAR_FIELDS = frozenset(("authors", "extra", *_STAR_STRINGS))
+_STAR_FIELDS = frozenset(("extra", *_STAR_LISTS, *_STAR_STRINGS))
 _MULTILINE = frozenset((*SUMMARY_FIELDS, "abstract"))
 """Star fields whose paragraphs are kept when cleaned."""
 _SHORT = 80
@@ -283,6 +285,8 @@ def _star(paper_id: str, table: dict) -> Star:
         id=clean(paper_id),
         title=clean(table["title"]),
         authors=tuple(clean(name) for name in table.get("authors", ())),
+        categories=tuple(clean(name) for name in table.get("categories", ())),
+        order=tuple(clean(name) for name in table.get("order", ())),
         extra=tuple((clean(label), clean(value, multiline=True)) for label, value in table.get("extra", ())),
         **texts,
     )
@@ -291,7 +295,7 @@ def _star(paper_id: str, table: dict) -> Star:
 
 def _is_star_field(key: str, value: object) -> bool:
     """Whether ``key = value`` is a star field this version reads."""
-    if key == "authors":
+    if key in _STAR_LISTS:
         return _is_strings(value)
     if key == "extra":
         return isinstance(value, list) and all(_is_strings(pair, 2) for pair in value)
@@ -464,11 +468,15 @@ def _star_table(star: Star | None, raw: dict | None) -> dict:
     table: dict[str, object] = {"title": paper.title}
     if paper.authors:
         table["authors"] = list(paper.authors)
+    if paper.categories:
+        table["categories"] = list(paper.categories)
     for key in _STAR_TEXT:
         if (value := own[key] if key in own else getattr(paper, key)) is not None:
             table[key] = value
     if paper.extra:
         table["extra"] = [list(pair) for pair in paper.extra]
+    if paper.order:
+        table["order"] = list(paper.order)
     if raw:
         table.update((key, value) for key, value in raw.items() if key not in table)
     return table

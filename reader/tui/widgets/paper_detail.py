@@ -133,17 +133,17 @@ class PaperDetail(LineView):
         tabs.append("  t switches", style("paper-detail--note"))
         blocks += [tabs, Text()]
 
-        if showing_summary:
-            for label, value in paper.summary:
+        if showing_summary:  # the summary and a fork template's own fields, in the file's order
+            for label, value in paper.in_file_order():
                 blocks += labelled(label, value)
+            return blocks
+        if options.view == "summary":
+            blocks += [Text("This digest has no summary for this paper; showing the abstract.", style=style("paper-detail--note")), Text()]
+        if paper.abstract:
+            blocks += labelled("Abstract", paper.abstract)
         else:
-            if options.view == "summary":
-                blocks += [Text("This digest has no summary for this paper; showing the abstract.", style=style("paper-detail--note")), Text()]
-            if paper.abstract:
-                blocks += labelled("Abstract", paper.abstract)
-            else:
-                blocks += [Text("This digest has no abstract for this paper.", style=style("paper-detail--note")), Text()]
-        for label, value in paper.extra:  # a fork template's own fields, under either view
+            blocks += [Text("This digest has no abstract for this paper.", style=style("paper-detail--note")), Text()]
+        for label, value in paper.extra:  # a fork template's own fields, under the abstract too
             blocks += labelled(label, value)
         return blocks
 
