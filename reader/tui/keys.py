@@ -46,6 +46,7 @@ READING_KEYS: list[Binding] = [
     Binding("ctrl+r", "app.reload_config", "Reload config", id="reload-config", show=False),
     Binding("T", "tag", "Tags: add or remove", id="tag", show=False),
     Binding("L", "toggle_later", "Later", id="toggle-later", show=False),
+    Binding("a", "note", "Note: write or edit", id="note", show=False),
 ]
 
 GLOBAL_KEYS: list[Binding] = [

@@ -9,7 +9,7 @@ Three layers, each importing only the one before it:
 * :mod:`.engine`: :class:`MarkStore`, the marks on disk: lock, atomic write, save thread,
   merging with other instances, notices.
 
-Adding a kind of mark (notes, say) is a few edits, none in the engine: a field in
+Adding a kind of mark (as tags and notes were) is a few edits, none in the engine: a field in
 ``marks.State`` (and its ``copy``) and in ``marks.Ops`` (``__bool__``, ``apply``, ``update``);
 its queries and changes in ``marks.Marks``, each change going through ``_record``; a parser in
 ``fileformat.parse``'s sections and its writer in ``fileformat.dump``. Bump FORMAT_VERSION only
