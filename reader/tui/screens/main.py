@@ -360,7 +360,8 @@ class MainScreen(LinkActions, SearchActions, TagActions, NoteActions, Screen[Non
             self.say("Nothing starred yet: s on a paper stars it.")
             return
         tags = {star.paper.id: self.session.tags_of(star.paper.id) for star in stars}
-        self.app.push_screen(ExportScreen(stars, self.session.config.export_dir, tags), self._exported)
+        export = ExportScreen(stars, self.session.config.export_dir, tags, self.session.store.notes())
+        self.app.push_screen(export, self._exported)
 
     def _exported(self, message: str | None) -> None:
         if message:
