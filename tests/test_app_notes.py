@@ -73,3 +73,13 @@ async def test_notes_survive_a_restart(tmp_path):
     again = make_app(tmp_path)
     async with again.run_test(size=(120, 36)):
         assert detail_text(again)[:2] == ["Note  a edits", "kept"]
+
+
+async def test_a_row_marks_a_tagged_and_noted_paper_after_its_title(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        title = app.main.paper_list.current.title
+        await pilot.press("a", *"x", "ctrl+s")
+        assert f"{title} ✎" in screen_text(app)
+        await pilot.press("L")
+        assert f"{title} #✎" in screen_text(app)

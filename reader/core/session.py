@@ -47,6 +47,8 @@ class RowInfo:
     """A fork's relevance score for the paper, short (``56/100``, ``55%``), if the file gives one."""
     translated_title: str = ""
     """A fork's translation of the title, if the file gives one (shown after the title)."""
+    tagged: bool = False
+    noted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,6 +362,8 @@ class ReadingSession:
             authors=paper.authors[0] + (" et al." if len(paper.authors) > 1 else "") if paper.authors else "",
             relevance=relevance_of(paper),
             translated_title=next((value for label, value in paper.extra if label.casefold() in TRANSLATED_TITLE_LABELS), ""),
+            tagged=bool(self.store.tags_of(paper.id)),
+            noted=self.store.note_of(paper.id) is not None,
         )
 
     def visible(self, scope: str | None = None) -> list[Paper]:
