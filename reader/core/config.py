@@ -8,6 +8,7 @@ Every key is optional; with no file at all the defaults below apply::
     interests = ["diffusion", "retrieval"]
     authors = ["Yann LeCun"]
     raw_latex = false           # true: show $x^2$ as written instead of rendering it
+    mute = ["-cat:cs.CV survey", "author:Someone"]  # search queries whose papers are hidden
 
 The auto rule: a paper becomes read once it has been shown in the detail pane for
 ``mark_read_delay`` seconds without a break. The app starts a timer when a paper is shown
@@ -35,6 +36,7 @@ from typing import Literal
 
 from platformdirs import user_data_dir
 
+from reader.core.mute import MuteRuleError, parse_rules
 from reader.core.sanitize import clean
 
 APP_NAME = "digest-reader"
@@ -102,6 +104,8 @@ class Config:
     authors: list[str] = field(default_factory=list)
     """Authors whose papers are interesting."""
     raw_latex: bool = False
+    mute: list[str] = field(default_factory=list)
+    """Search queries whose papers the lists and counts leave out (see :mod:`reader.core.mute`)."""
     warnings: list[str] = field(default_factory=list)
     """Problems that did not stop loading (unknown keys), for the app to show."""
 
@@ -134,6 +138,15 @@ def _words(value: object) -> list[str]:
     return [item.strip() for item in value if item.strip()]
 
 
+def _rules(value: object) -> list[str]:
+    """A list of search queries; one that does not parse raises MuteRuleError (which names it)."""
+    if isinstance(value, str):
+        raise ValueError("a list of search queries")
+    rules = _words(value)
+    parse_rules(rules)
+    return rules
+
+
 def _flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError("true or false")
@@ -147,6 +160,7 @@ _KEYS: dict[str, Callable[[object], object]] = {
     "interests": _words,
     "authors": _words,
     "raw_latex": _flag,
+    "mute": _rules,
 }
 
 
@@ -185,6 +199,8 @@ def load_config(path: str | os.PathLike[str]) -> Config:
             continue
         try:
             values[key] = check(value)
+        except MuteRuleError as exc:
+            raise ConfigError(f"{shown}{_line_with(exc.rule, text)}: {clean(str(exc))}") from None
         except ValueError as exc:
             raise ConfigError(f"{shown}: {key} must be {exc}, not {clean(_SHORT.repr(value))}") from None
     return Config(**values, warnings=warnings)
@@ -206,6 +222,14 @@ def _line_of(key: str, text: str) -> str:
         for form in (key, f'"{key}"', f"'{key}'"):
             if written.startswith(form) and written[len(form) :].lstrip().startswith("=") or written.startswith(f"[{form}]"):
                 return f" line {number}"
+    return ""
+
+
+def _line_with(value: str, text: str) -> str:
+    """`` line N`` of the first line that holds ``value`` as a TOML string, else nothing."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if any(f"{quote}{value}{quote}" in line for quote in ('"', "'")):
+            return f" line {number}"
     return ""
 
 

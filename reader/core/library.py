@@ -8,7 +8,7 @@ build one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Container, Iterable
 
 from reader.core.model import Digest, Paper, tag_key
 
@@ -41,6 +41,8 @@ class Filters:
 
     unread_only: bool = False
     interests_only: bool = False
+    show_muted: bool = False
+    """Show the papers the config's mute rules hide."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +89,13 @@ class Library:
         is_read: Callable[[str], bool],
         is_interesting: Callable[[Paper], bool],
         starred: Iterable[Paper] = (),
+        hidden: Container[str] = frozenset(),
     ) -> list[Paper]:
-        """The papers the list shows for ``key`` under ``filters``, in digest order."""
+        """The papers the list shows for ``key`` under ``filters``, in digest order, but the
+        ``hidden`` ids (muted)."""
         papers = self.papers(key, starred)
+        if hidden:
+            papers = [paper for paper in papers if paper.id not in hidden]
         if filters.unread_only:
             papers = [paper for paper in papers if not is_read(paper.id)]
         if filters.interests_only:
@@ -103,16 +109,20 @@ class Library:
         is_interesting: Callable[[Paper], bool] | None,
         starred: list[Paper],
         tags: Iterable[tuple[str, str, list[Paper]]] = (),
+        hidden: Container[str] = frozenset(),
     ) -> list[Count]:
         """One line per sidebar entry with its total, unread and interesting counts; after
         Starred, one per entry of ``tags`` (key, label, papers): the Tags group and each tag.
 
-        ``is_interesting`` None means no interests are configured: every count is 0.
+        ``is_interesting`` None means no interests are configured: every count is 0. The
+        ``hidden`` ids (muted) are not counted.
         """
         lines = []
         labels = {ALL: "All", STARRED: "Starred"}
         entries = [(key, labels.get(key, key), self.papers(key, starred)) for key in self.keys]
         for key, label, papers in [*entries, *tags]:
+            if hidden:
+                papers = [paper for paper in papers if paper.id not in hidden]
             unread = sum(1 for paper in papers if not is_read(paper.id))
             interesting = sum(1 for paper in papers if is_interesting(paper)) if is_interesting else 0
             lines.append(Count(key, label, len(papers), unread, interesting))

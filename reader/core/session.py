@@ -18,12 +18,17 @@ from reader.core.config import Config
 from reader.core.latex import to_unicode
 from reader.core.library import ALL, STARRED, Count, Filters, Library, is_kept, tag_of, tag_scope
 from reader.core.model import LATER, Digest, Paper, Star, tag_key
+from reader.core.mute import Muting
 from reader.core.parse.builder import plural
 from reader.core.search import Interests, Query, SearchIndex, folded_notes, highlight_spans
 from reader.core.store import MarkStore
 
 UNDO_DEPTH = 20
 """How many steps (an "all read", an unstar) ``U`` can take back, newest first."""
+MUTE_INDEX_LIMIT = 2000
+"""Mute rules are queries on the search index: a digest up to this size is indexed at once for
+them (a day's digest takes a few milliseconds); a larger one hides its muted papers once the
+background index arrives."""
 AT_ONCE = 0.05
 """A paper due to be read sooner than this after it is shown (``mark_read_delay = 0``) is read as
 it is shown: the UI gets no timer of (almost) no time, which Textual cannot run."""
@@ -107,6 +112,7 @@ class ReadingSession:
         self.view = "abstract" if store.get_setting("detail_view", "summary") == "abstract" else "summary"
         self.auto_read = AutoRead(config.mark_read_delay, config.mark_read == "auto")
         self.interests = interests_of(config)
+        self.muting = Muting(config.mute)
         self._interest_cache: dict[str, list[str]] = {}
         self._undo: list[UndoStep] = []
         self._read: set[str] = set()
@@ -137,6 +143,7 @@ class ReadingSession:
         if index.papers is not self.digest.papers:
             return False
         self.index = index
+        self._counts = None  # the mute rules are matched on it
         return True
 
     def cache_interests(self, interests: Interests, matched: dict[str, list[str]]) -> bool:
@@ -152,6 +159,7 @@ class ReadingSession:
         self.config = config
         self.auto_read.configure(config.mark_read_delay, config.mark_read == "auto")
         self.interests = interests_of(config)
+        self.muting = Muting(config.mute)
         self._interest_cache = {}
         self._counts = None
         if self.interests is None:
@@ -375,8 +383,22 @@ class ReadingSession:
             is_read=self.is_read,
             is_interesting=self.is_interesting,
             starred=self._kept(scope),
+            hidden=self.hidden(),
         )
         return self._search(papers, scope) if self.query is not None else papers
+
+    def hidden(self) -> frozenset[str]:
+        """The ids the mute rules hide now: none while muted papers are shown (or while a large
+        digest is still being indexed), and never a starred or tagged paper."""
+        if not self.muting or self.filters.show_muted:
+            return frozenset()
+        if self.index is None and not self.loading and len(self.digest.papers) <= MUTE_INDEX_LIMIT:
+            self.install_index(PaperIndex.build(self.digest.papers))  # the rules are queries on it
+        if self.index is None:
+            return frozenset()
+        store = self.store
+        matched = self.muting.matched(self.index.index, self.index.papers, self._marks)
+        return frozenset(paper_id for paper_id in matched if not store.is_starred(paper_id) and not store.tags_of(paper_id))
 
     def _search(self, papers: list[Paper], scope: str) -> list[Paper]:
         """The papers among ``papers`` that match the query (the index knows the digest's papers)."""
@@ -389,15 +411,13 @@ class ReadingSession:
             index, source = self.index.index, self.index.papers
             # All, unfiltered, is the index's own list: no need to look up 10,000 positions per keystroke.
             among = None if papers is source else [self.index.positions[paper.id] for paper in papers]
-        found = index.filter(
-            self.query,
-            is_read=self.is_read,
-            is_starred=self.store.is_starred,
-            has_tag=self.store.has_tag,
-            notes=folded_notes(self.store.notes()),
-            among=among,
-        )
+        found = index.filter(self.query, among=among, **self._marks())
         return [source[position] for position in found]
+
+    def _marks(self) -> dict[str, object]:
+        """What a query asks of the marks (read, starred, tags, notes), as SearchIndex.filter takes it."""
+        store = self.store
+        return {"is_read": self.is_read, "is_starred": store.is_starred, "has_tag": store.has_tag, "notes": folded_notes(store.notes())}
 
     def _kept(self, scope: str) -> list[Paper]:
         """The snapshots a Starred or tag entry lists (nothing for the digest's own entries)."""
@@ -422,6 +442,7 @@ class ReadingSession:
                 is_interesting=self.is_interesting if self.interests else None,
                 starred=self.starred_papers(),
                 tags=tags,
+                hidden=self.hidden(),
             )
         return self._counts
 
@@ -436,6 +457,8 @@ class ReadingSession:
         parts = [papers, f"{unread} unread", plural(len(digest.sections), "section", "sections")]
         if self.loading:
             parts.append("loading…")
+        if muted := len(self.hidden()):
+            parts.append(f"{muted} muted")
         if self.query is not None:
             parts.append(f"{shown} match")
         elif self.filters != Filters() or self.scope != ALL:
@@ -458,7 +481,9 @@ class ReadingSession:
             return "No papers match the search (escape clears it)."
         if self.filters.interests_only:
             return "No papers match your interests here (m shows all)."
-        return "No papers match (u shows read papers again)." if self.filters.unread_only else "No papers."
+        if self.filters.unread_only:
+            return "No papers match (u shows read papers again)."
+        return "Every paper here is muted (M shows them)." if self.hidden() else "No papers."
 
     # -- choices ---------------------------------------------------------------
 
@@ -475,6 +500,7 @@ class ReadingSession:
         """Flip a boolean filter of :class:`Filters`; True if it is now on."""
         on = not getattr(self.filters, name)
         self.filters = replace(self.filters, **{name: on})
+        self._counts = None  # showing muted papers counts them
         return on
 
     def toggle_view(self) -> str:

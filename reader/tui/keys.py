@@ -47,6 +47,7 @@ READING_KEYS: list[Binding] = [
     Binding("T", "tag", "Tags: add or remove", id="tag", show=False),
     Binding("L", "toggle_later", "Later", id="toggle-later", show=False),
     Binding("a", "note", "Note: write or edit", id="note", show=False),
+    Binding("M", "toggle_muted", "Muted: show or hide", id="toggle-muted", show=False),
 ]
 
 GLOBAL_KEYS: list[Binding] = [

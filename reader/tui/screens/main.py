@@ -291,6 +291,13 @@ class MainScreen(LinkActions, SearchActions, TagActions, NoteActions, Screen[Non
             return
         self._toggle_filter("interests_only", "Showing papers that match your interests")
 
+    def action_toggle_muted(self) -> None:
+        if not self.session.muting:
+            self.say("No mute rules: add mute = [\"query\", …] to the config file.", 5)
+            return
+        self._toggle_filter("show_muted", "Showing muted papers too")
+        self._refresh_sidebar()
+
     def _toggle_filter(self, name: str, when_on: str) -> None:
         on = self.session.toggle_filter(name)
         self.refresh_list()
