@@ -53,10 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digest-reader",
         description="Read a daily arXiv digest (daily-arXiv-ai-enhanced Markdown or JSON Lines) in the terminal.",
-        epilog="With no PATH the bundled sample digest opens. Keys: press ? in the app.",
+        epilog="With no PATH the folder of `digests` in the config opens, else the bundled sample digest. Keys: press ? in the app.",
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="a digest file (.md or .jsonl) or a folder of digests (the newest opens)")
-    parser.add_argument("--dump", action="store_true", help="print the parsed papers of PATH as JSON Lines and exit")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH",
+        help="a digest file (.md or .jsonl), a folder of digests, several files or a glob (every day as one inbox), or - for standard input",
+    )
+    parser.add_argument("--dump", action="store_true", help="print the parsed papers of PATH as JSON Lines and exit (of several days: each paper once, with its days)")
     parser.add_argument("--export", metavar="FORMAT", choices=_ExportFormats(), help="print the starred papers as FORMAT (%(choices)s) and exit; with PATHs, only those digests' papers")
     parser.add_argument("-o", "--output", metavar="FILE", help="with --export: write FILE instead of stdout")
     parser.add_argument("--tag", metavar="NAME", help="with --export: the papers with tag NAME (any case) instead of the starred ones")
@@ -132,9 +135,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def dump(targets: list[str]) -> int:
     """``--dump``: the parsed entries as JSON Lines on stdout, warnings on stderr."""
-    if len(targets) != 1:
-        raise UsageError("--dump takes exactly one PATH")
-    digest = load_target(targets[0])
+    if not targets:
+        raise UsageError("--dump takes a PATH (a file, a folder, several, or - for standard input)")
+    digest = load_targets(targets)
     out = sys.stdout
     for line in dump_lines(digest):
         out.write(line + "\n")
@@ -151,21 +154,46 @@ def dump_lines(digest: Digest) -> Iterator[str]:
     """
     import json
 
+    from reader.core.archive.inbox import Archive
+
+    if isinstance(digest, Archive):  # several days: each paper once, in its first section, with its days
+        sections = {}
+        for section, paper in digest.entries:
+            sections.setdefault(paper.id, section)
+        for paper in digest.papers:
+            fields = {**paper.to_dict(), "section": sections.get(paper.id), "days": list(digest.days_of.get(paper.id, ()))}
+            yield json.dumps({key: fields[key] for key in (*DUMP_KEYS, "days")}, ensure_ascii=False)
+        return
     for section, paper in digest.entries:
         fields = paper.to_dict()
         fields["section"] = section
         yield json.dumps({key: fields[key] for key in DUMP_KEYS}, ensure_ascii=False)
 
 
-def load_target(target: str) -> Digest:
-    """The digest a PATH argument means (a file, or a folder's newest), parsed; a UsageError if it cannot be."""
-    from reader.core.parse import DigestError, load
-    from reader.core.sources import digest_file
+def load_targets(targets: list[str]) -> Digest:
+    """The digest the PATH arguments mean (one day, or every day as one archive; ``-`` standard
+    input), parsed; a UsageError if it cannot be."""
+    from reader.core.archive.loading import load_paths
+    from reader.core.config import user_path
+    from reader.core.parse import DigestError
 
     try:
-        return load(digest_file(target))
-    except DigestError as error:
+        if targets == ["-"]:
+            return read_stdin()
+        if "-" in targets:
+            raise UsageError("- (standard input) goes alone, without other PATHs")
+        return load_paths([user_path(target) for target in targets])
+    except (DigestError, ValueError) as error:
         raise UsageError(str(error)) from None
+
+
+def read_stdin() -> Digest:
+    """``-``: one digest from standard input (DigestError if it is none)."""
+    from reader.core.parse import parse_bytes
+
+    if sys.stdin is None or sys.stdin.isatty():
+        raise UsageError("- reads a digest from standard input: pipe one in (cat today.md | digest-reader -)")
+    return parse_bytes(sys.stdin.buffer.read(), "stdin")
 
 
 def export(fmt: str, output: str | None, targets: list[str], state: Path, tag: str | None = None) -> int:
@@ -180,10 +208,7 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path, tag: s
     for notice in store.notices:  # e.g. a broken state file was moved aside: say so, not just []
         say(f"warning: {notice}")
     if targets:
-        ids: set[str] = set()
-        for target in targets:
-            ids.update(paper.id for paper in load_target(target).papers)
-        stars = filter_stars(stars, ids)
+        stars = filter_stars(stars, {paper.id for paper in load_targets(targets).papers})
     if not stars and tag is not None:
         say(f"no paper is tagged {tag}" + (" in those digests" if targets else "") + ": the export is empty (T tags a paper in the reader)")
     elif not stars:  # an empty export is still written (a script may expect the file), but said
@@ -246,8 +271,6 @@ def serve(args: argparse.Namespace, paths: Paths) -> int:
 
 def run_app(targets: list[str], paths: Paths) -> int:
     """Check the digest before the terminal is taken over, then start the TUI."""
-    if len(targets) > 1:
-        raise UsageError("open one digest at a time (several PATHs go with --export)")
     gc.disable()  # until the first frame (the app switches it back on): a third of the start was full collections
     try:
         return _start_tui(targets, paths)
@@ -255,24 +278,50 @@ def run_app(targets: list[str], paths: Paths) -> int:
         gc.enable()
 
 
+def keys_from_the_terminal() -> None:
+    """After ``-`` read the digest from standard input, the keys come from the terminal."""
+    try:
+        tty = os.open("/dev/tty", os.O_RDONLY)
+    except OSError:
+        raise UsageError("- read the digest, but there is no terminal for the keys; --dump - works without one") from None
+    os.dup2(tty, 0)
+    os.close(tty)
+
+
 def _start_tui(targets: list[str], paths: Paths) -> int:
+    from reader.core.archive.days import DaySource
+    from reader.core.archive.index import default_path
+    from reader.core.archive.loading import open_paths
     from reader.core.config import Config, ConfigError, load_config, user_path
-    from reader.core.loading import open_digest
     from reader.core.parse import DigestError, load
 
-    sample = not targets
-    try:
-        if sample:
-            digest, path = load(SAMPLE), None
-        else:
-            opened = open_digest(user_path(targets[0]))
-            digest, path = (None, opened) if isinstance(opened, Path) else (opened, None)
-    except (DigestError, ValueError) as error:
-        raise UsageError(str(error)) from None
     try:
         config = load_config(paths.config)
     except ConfigError as error:  # a typo must not keep the reader closed: defaults, and say so
         config = Config(warnings=[f"{error}. The default settings apply until it is fixed (ctrl+r reloads it)."])
+    if not targets and config.digests is not None:
+        if os.path.isdir(config.digests):
+            targets = [config.digests]
+        else:
+            config.warnings.append(f"digests = {config.digests}: no such folder; the bundled sample opens")
+    sample = not targets
+    days = path = digest = None
+    try:
+        if sample:
+            digest = load(SAMPLE)
+        elif targets == ["-"]:
+            digest = read_stdin()
+            keys_from_the_terminal()
+        else:
+            opened = open_paths([user_path(target) for target in targets])
+            if isinstance(opened, DaySource):
+                days = opened
+            elif isinstance(opened, Path):
+                path = opened
+            else:
+                digest = opened
+    except (DigestError, ValueError) as error:
+        raise UsageError(str(error)) from None
 
     from reader.tui.app import DigestReader
 
@@ -283,7 +332,8 @@ def _start_tui(targets: list[str], paths: Paths) -> int:
         store.close()
         raise UsageError("the reader needs a terminal (standard input and error); --dump and --export work without one")
     try:
-        app = DigestReader(store=store, config=config, digest=digest, path=path, sample=sample, config_path=paths.config)
+        index = default_path() if days is not None else None
+        app = DigestReader(store=store, config=config, digest=digest, path=path, sample=sample, config_path=paths.config, days=days, index_path=index)
         app.run()
     finally:
         store.close()

@@ -1,7 +1,7 @@
 """Make the screenshots in this folder: SVGs from the app, and PNGs that show CJK text right.
 
     pip install -e '.[test,screenshots]'
-    python screenshots/make.py
+    python screenshots/make.py [SCENE ...]     # every scene, or only those named
 
 Textual's SVG export gives each text span a ``textLength`` counted in characters, so
 viewers that honour it squeeze Chinese lines to half their width. The PNGs are drawn by
@@ -38,6 +38,12 @@ SCENES: list[tuple[str, tuple[int, int], list[str]]] = [
     ("zoom", (80, 24), ["j", "z"]),
 ]
 """(file name, terminal size, keys pressed after start) for each screenshot."""
+INBOX_SCENES: list[tuple[str, tuple[int, int], list[str]]] = [
+    ("inbox", (120, 36), []),
+    ("inbox-day", (120, 36), ["left_square_bracket", "left_square_bracket", "j", "j"]),
+]
+"""The same for an inbox of four days of the corpus, last opened before the newest arrived."""
+INBOX_DAYS = ["2025-03-18", "2025-03-20", "2025-04-16", "2025-07-15"]
 
 
 def use_cjk_font() -> str:
@@ -95,16 +101,25 @@ def svg_for_png(svg: str, family: str) -> str:
     return re.sub(r"font-family:[^;\"]*", f"font-family: '{family}'", svg)
 
 
-async def capture(name: str, size: tuple[int, int], keys: list[str], state_dir: Path) -> str:
+async def capture(name: str, size: tuple[int, int], keys: list[str], state_dir: Path, days: Path | None = None) -> str:
     from reader.tui.app import DigestReader
+    from reader.core.archive.days import DaySource
+    from reader.core.archive.loading import archive_name
     from reader.core.config import Config
     from reader.core.parse import load
     from reader.core.store import MarkStore
 
     store = MarkStore.open(state_dir / f"{name}.toml")
-    app = DigestReader(store=store, config=Config(mark_read="manual"), digest=load(ROOT / "reader/sample/today.md"), sample=True)
+    if days is None:
+        app = DigestReader(store=store, config=Config(mark_read="manual"), digest=load(ROOT / "reader/sample/today.md"), sample=True)
+    else:
+        store.set_setting(f"opened {archive_name([days])[1]}", f"2025-04-17T08:00 {INBOX_DAYS[-2]}")
+        app = DigestReader(store=store, config=Config(mark_read="manual"), days=DaySource([days]))
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
+        while app.session.loading:
+            await pilot.pause(0.1)
+        await app.workers.wait_for_complete()
         for key in keys:
             await pilot.press(key)
         await pilot.pause(0.2)
@@ -118,8 +133,16 @@ def main() -> None:
     import cairosvg
 
     with tempfile.TemporaryDirectory() as state_dir:
-        for name, size, keys in SCENES:
-            svg = fix_text_lengths(asyncio.run(capture(name, size, keys, Path(state_dir))))
+        days = Path(state_dir) / "data"
+        days.mkdir()
+        for day in INBOX_DAYS:
+            (days / f"{day}.md").write_bytes((ROOT / f"tests/corpus/dw-dengwei__daily-arXiv-ai-enhanced__{day}.md").read_bytes())
+        scenes = [(name, size, keys, None) for name, size, keys in SCENES] + [(name, size, keys, days) for name, size, keys in INBOX_SCENES]
+        only = set(sys.argv[1:])
+        for name, size, keys, folder in scenes:
+            if only and name not in only:
+                continue
+            svg = fix_text_lengths(asyncio.run(capture(name, size, keys, Path(state_dir), folder)))
             (HERE / f"{name}.svg").write_text(svg, encoding="utf-8")
             cairosvg.svg2png(bytestring=svg_for_png(svg, family).encode(), write_to=str(HERE / f"{name}.png"), output_width=size[0] * 12)
             print(f"screenshots/{name}.svg and .png")

@@ -420,7 +420,7 @@ def test_the_query_keeps_its_text():
 
 def _matches_one_term_at_a_time(keywords: list[str], authors: list[str], paper: Paper) -> list[str]:
     """The rule of Interests.matches, spelled out one keyword and one author at a time."""
-    content = fold("\x00".join(search_module._content(paper)))
+    content = fold("\x00".join(search_module.content_fields(paper)))
     found = [word for word in dict.fromkeys(keywords) if fold(word) and search_module._keyword_pattern(word).search(content)]
     names = [search_module._name_words(author) for author in paper.authors]
     wanted = [(name, search_module._name_words(name)) for name in dict.fromkeys(authors)]

@@ -19,7 +19,7 @@ import pytest
 
 from reader.core.model import Paper
 from reader.core.sanitize import UNSAFE
-from reader.core.store import MarkStore, engine
+from reader.core.store import MarkStore, engine, ondisk
 
 GUARD = 30.0
 """Seconds after which a test calls a store hung (a guard, not a speed limit)."""
@@ -154,7 +154,7 @@ def test_a_state_file_nested_just_deep_enough_round_trips(state):
 
 
 def test_a_huge_state_file_is_not_read(state, monkeypatch):
-    monkeypatch.setattr(engine, "MAX_STATE_BYTES", 100)
+    monkeypatch.setattr(ondisk, "MAX_STATE_BYTES", 100)
     state.write_text("version = 1\n" + "# padding\n" * 20)
     _, error = open_in_thread(state)
     assert isinstance(error, engine.StateFileError) and "larger than" in str(error)
@@ -167,8 +167,8 @@ STARS = [Paper(id=f"2601.{n:05d}", title=f"Paper {n}", abstract="x" * 500) for n
 
 
 def failing_writes(monkeypatch, failures: list[int]) -> None:
-    """_write_atomic fails with ENOSPC while failures[0] > 0 (each failure counts one down)."""
-    real = engine._write_atomic
+    """write_atomic fails with ENOSPC while failures[0] > 0 (each failure counts one down)."""
+    real = ondisk.write_atomic
 
     def write(path, data):
         if failures[0] != 0:
@@ -176,7 +176,7 @@ def failing_writes(monkeypatch, failures: list[int]) -> None:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real(path, data)
 
-    monkeypatch.setattr(engine, "_write_atomic", write)
+    monkeypatch.setattr(ondisk, "write_atomic", write)
 
 
 def test_a_failed_save_is_retried_when_space_returns_without_another_change(state, monkeypatch):
@@ -243,8 +243,8 @@ def held_lock(state):
 
 
 def test_a_held_lock_is_waited_for_a_bounded_time_then_read_past(state, held_lock, monkeypatch):
-    monkeypatch.setattr(engine, "LOCK_WAIT", 0.3)
-    monkeypatch.setattr(engine, "LOCK_WAIT_SAID", 0.05)
+    monkeypatch.setattr(ondisk, "LOCK_WAIT", 0.3)
+    monkeypatch.setattr(ondisk, "LOCK_WAIT_SAID", 0.05)
     said: list[str] = []
     store, error = open_in_thread(state, on_wait=said.append)
     assert error is None and store.is_read("2601.00001")
@@ -257,7 +257,7 @@ def test_a_held_lock_is_waited_for_a_bounded_time_then_read_past(state, held_loc
 
 
 def test_a_held_lock_fails_a_strict_open(state, held_lock, monkeypatch):
-    monkeypatch.setattr(engine, "LOCK_WAIT", 0.3)
+    monkeypatch.setattr(ondisk, "LOCK_WAIT", 0.3)
     _, error = open_in_thread(state, strict=True)
     assert isinstance(error, engine.StateFileError) and "lock" in str(error)
 
@@ -361,9 +361,9 @@ def test_a_half_written_file_is_looked_at_again_before_it_is_called_broken(state
             file.write(new[len(new) // 2 :])
         real_sleep(0)
 
-    monkeypatch.setattr(engine.time, "sleep", sleep)
+    monkeypatch.setattr(time, "sleep", sleep)
     store.refresh()
-    monkeypatch.setattr(engine.time, "sleep", real_sleep)
+    monkeypatch.setattr(time, "sleep", real_sleep)
     assert not list(state.parent.glob("*.corrupt-*")) and store.notices == []
     assert len(store.read_ids) == 3000
 

@@ -297,6 +297,7 @@ def test_topic_digests_with_anchored_entries():
     assert paper.title.startswith("Exploring the statistical anisotropy") and paper.authors == ()
     assert paper.tldr.startswith("- 本文在一个唯象框架下") and dict(paper.extra)["Background Knowledge"].startswith("- 根据宇宙学原理")
     assert relevance_of(paper) == "0.684" and paper.category is None
+    assert dict(paper.extra)["Interest Score"] == "0.684", "a value set as code is shown as the value"
     later = fork("Straw674__daily-arXiv-astro-ph__2026-05-04.md")  # entries end in "[[back]](#toc-1)"
     paper = later.papers[0]
     assert (paper.id, paper.url) == ("2605.00262", "http://arxiv.org/abs/2605.00262v1")

@@ -5,6 +5,7 @@ Every key is optional; with no file at all the defaults below apply::
     mark_read = "auto"          # or "manual": only the read key marks papers read
     mark_read_delay = 1.5       # seconds
     export_dir = "~/papers"     # where exports are written; default: the home folder
+    digests = "~/arxiv/data"    # the folder `digest-reader` opens with no PATH; default: the bundled sample
     interests = ["diffusion", "retrieval"]
     authors = ["Yann LeCun"]
     raw_latex = false           # true: show $x^2$ as written instead of rendering it
@@ -99,6 +100,8 @@ class Config:
     mark_read_delay: float = 1.5
     export_dir: str | None = None
     """Folder for exports, ``~`` expanded; None: the exporter's default (the home folder)."""
+    digests: str | None = None
+    """The folder of digests opened with no PATH, ``~`` expanded; None: the bundled sample."""
     interests: list[str] = field(default_factory=list)
     """Keywords that make a paper interesting."""
     authors: list[str] = field(default_factory=list)
@@ -157,6 +160,7 @@ _KEYS: dict[str, Callable[[object], object]] = {
     "mark_read": _mark_read,
     "mark_read_delay": _delay,
     "export_dir": _folder,
+    "digests": _folder,
     "interests": _words,
     "authors": _words,
     "raw_latex": _flag,

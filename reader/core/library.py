@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Container, Iterable
 
 from reader.core.model import Digest, Paper, tag_key
+from reader.core.parse.builder import plural
 
 ALL = "\x00all"
 """Sidebar key of every paper of the digest (a NUL never occurs in a section name)."""
@@ -68,12 +69,52 @@ class Library:
     @property
     def keys(self) -> list[str]:
         """Sidebar keys in order: All, each section in file order, Starred."""
+        return self.digest_keys
+
+    @property
+    def digest_keys(self) -> list[str]:
+        """All, each section in file order, Starred (an archive lists its days before them)."""
         return [*self._by_key, STARRED]
 
     @property
     def section_keys(self) -> list[str]:
         """The digest's own sections, in file order (what next-unread walks through)."""
         return [key for key in self._by_key if key != ALL]
+
+    home = ALL
+    """The entry a start shows."""
+
+    def walk_keys(self, scope: str) -> list[str]:
+        """The entries next-unread goes on through from ``scope``, in sidebar order."""
+        return self.section_keys
+
+    def mixes(self, scope: str) -> bool:
+        """Whether the list of ``scope`` mixes categories (its rows then name theirs)."""
+        return scope == ALL
+
+    def enter(self, scope: str) -> bool:
+        """``scope`` is now on show; True if that changed what other entries count (an archive's day)."""
+        return False
+
+    def step_day(self, scope: str, delta: int) -> str | None:
+        """The entry ``[``/``]`` go to from ``scope``: one digest has no other day."""
+        return None
+
+    def days_of(self, paper_id: str) -> tuple[str, ...]:
+        """The days a paper appeared on (one digest: none to list)."""
+        return ()
+
+    def full(self, paper: Paper) -> Paper:
+        """The paper with all its text (one digest holds it all)."""
+        return paper
+
+    def facts(self) -> list[str]:
+        """What the header says of the digest after its paper counts."""
+        return [plural(len(self.digest.sections), "section", "sections")]
+
+    def empty_message(self, scope: str) -> str | None:
+        """Why the list of ``scope`` is empty, where the library knows better than the session."""
+        return None
 
     def papers(self, key: str, starred: Iterable[Paper] = ()) -> list[Paper]:
         """The papers of a sidebar entry before filters (Starred and a tag's papers come from the store)."""
@@ -102,6 +143,11 @@ class Library:
             papers = [paper for paper in papers if is_interesting(paper)]
         return papers
 
+    def entries(self, starred: list[Paper]) -> list[tuple[str, str, list[Paper]]]:
+        """(key, label, papers) of each sidebar line the library lists itself (no tags)."""
+        labels = {ALL: "All", STARRED: "Starred"}
+        return [(key, labels.get(key, key), self.papers(key, starred)) for key in self.digest_keys]
+
     def counts(
         self,
         *,
@@ -118,9 +164,7 @@ class Library:
         ``hidden`` ids (muted) are not counted.
         """
         lines = []
-        labels = {ALL: "All", STARRED: "Starred"}
-        entries = [(key, labels.get(key, key), self.papers(key, starred)) for key in self.keys]
-        for key, label, papers in [*entries, *tags]:
+        for key, label, papers in [*self.entries(starred), *tags]:
             if hidden:
                 papers = [paper for paper in papers if paper.id not in hidden]
             unread = sum(1 for paper in papers if not is_read(paper.id))

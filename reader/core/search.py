@@ -185,7 +185,7 @@ def parse_query(text: str) -> Query:
     return Query(text, tuple(terms))
 
 
-def _content(paper: Paper) -> list[str]:
+def content_fields(paper: Paper) -> list[str]:
     """The fields keywords are looked for in: title (as shown), summaries, fork fields, abstract."""
     fields = [to_unicode(paper.title)]
     fields += [getattr(paper, name) for name in SUMMARY_FIELDS]
@@ -219,12 +219,16 @@ class SearchIndex:
         self._folded_ids = [paper.id.lower() for paper in papers]
         self._categories = [fold(paper.category or "") for paper in papers]
         self._authors = [fold(_FIELD_BREAK.join(paper.authors)) for paper in papers]
-        texts = [_split_by_width([fold(field) for field in (*_content(paper), *paper.authors)]) for paper in papers]
-        self._narrow = [narrow for narrow, _ in texts]
-        self._wide = [wide for _, wide in texts]
+        self._narrow, self._wide = self._texts(papers)
         self._containing: dict[str, frozenset[int]] = {}
-        self._positions: dict[str, int] | None = None
+        self._position_of: dict[str, int] | None = None
         """Each paper's position by id, made when notes are first searched."""
+
+    @staticmethod
+    def _texts(papers: list[Paper]) -> tuple[list[str], list[str]]:
+        """The folded text of each paper, as (narrow, wide) parts (see ``_split_by_width``)."""
+        texts = [_split_by_width([fold(field) for field in (*content_fields(paper), *paper.authors)]) for paper in papers]
+        return [narrow for narrow, _ in texts], [wide for _, wide in texts]
 
     def _holder(self, value: str) -> Callable[[int], bool]:
         """Whether paper ``i``'s text contains ``value``: an ASCII value may be in either part."""
@@ -258,9 +262,9 @@ class SearchIndex:
         """The positions of the papers whose note contains ``value``."""
         if not notes:
             return set()
-        if self._positions is None:
-            self._positions = {paper_id: i for i, paper_id in enumerate(self._ids)}
-        positions = self._positions
+        if self._position_of is None:
+            self._position_of = {paper_id: i for i, paper_id in enumerate(self._ids)}
+        positions = self._position_of
         return {positions[paper_id] for paper_id, text in notes.items() if value in text and paper_id in positions}
 
     def filter(
@@ -464,7 +468,7 @@ class Interests:
         """
         found: set[str] = set()
         if self._by_token or self._pattern is not None:
-            content = fold(_FIELD_BREAK.join(_content(paper)))
+            content = fold(_FIELD_BREAK.join(content_fields(paper)))
             if self._by_token:
                 for token in set(_TOKEN.findall(content)) & self._by_token.keys():
                     found.update(self._by_token[token])

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Iterable, NamedTuple
 
+from reader.core.archive.inbox import Archive
+from reader.core.archive.index import ArchiveIndex
+from reader.core.archive.search import IndexedSearch
+from reader.core.archive.library import INBOX, ArchiveLibrary, library_for, opened
 from reader.core.autoread import AutoRead
 from reader.core.config import Config
 from reader.core.latex import to_unicode
-from reader.core.library import ALL, STARRED, Count, Filters, Library, is_kept, tag_of, tag_scope
+from reader.core.library import ALL, STARRED, Count, Filters, is_kept, tag_of, tag_scope
 from reader.core.model import LATER, Digest, Paper, Star, tag_key
 from reader.core.mute import Muting
 from reader.core.parse.builder import plural
@@ -65,9 +70,11 @@ class PaperIndex:
     positions: dict[str, int]
 
     @classmethod
-    def build(cls, papers: list[Paper]) -> PaperIndex:
-        """Costly (about 0.15 ms a paper): run it off the UI thread for big digests."""
-        return cls(papers, SearchIndex(papers), {paper.id: position for position, paper in enumerate(papers)})
+    def build(cls, papers: list[Paper], text_index: ArchiveIndex | None = None) -> PaperIndex:
+        """Costly (about 0.15 ms a paper; without the text, with an archive's ``text_index``):
+        run it off the UI thread for big digests."""
+        search = SearchIndex(papers) if text_index is None else IndexedSearch(papers, text_index)
+        return cls(papers, search, {paper.id: position for position, paper in enumerate(papers)})
 
 
 class UndoStep(NamedTuple):
@@ -121,22 +128,31 @@ class ReadingSession:
         self.index: PaperIndex | None = None
         self._counts: list[Count] | None = None
         """The sidebar's counts, kept until a mark, the digest or the interests change."""
+        self._read_here: set[str] = set()
+        """Papers read since the Inbox was entered: they stay in its list until it is entered again."""
+        self.library = library_for(digest)
         self.set_digest(digest)
+        self.scope = self.library.home
 
     # -- the digest ------------------------------------------------------------
 
     def set_digest(self, digest: Digest) -> None:
         """Read ``digest`` from now on (a load that grew, a reload): scope, filters, query
         and view stay; the search index is built again."""
-        self.library = Library(digest)
+        self.library = library_for(digest, self.library)
         self.index = None
         if self.scope not in self.library.keys and tag_of(self.scope) is None:
-            self.scope = ALL
+            self.scope = self.library.home
         self.sync_read()
 
     @property
     def digest(self) -> Digest:
         return self.library.digest
+
+    @property
+    def text_index(self) -> ArchiveIndex | None:
+        """Where the papers' text is when it is not in memory (an indexed archive)."""
+        return self.digest.index if isinstance(self.digest, Archive) else None
 
     def install_index(self, index: PaperIndex) -> bool:
         """Take an index built off the UI thread, if it is of the current digest's papers."""
@@ -182,9 +198,14 @@ class ReadingSession:
     def tags_of(self, paper_id: str) -> tuple[str, ...]:
         return self.store.tags_of(paper_id)
 
+    def full(self, paper: Paper) -> Paper:
+        """``paper`` with all its text: an indexed archive keeps only what the list needs in memory."""
+        return self.library.full(paper)
+
     def toggle_later(self, paper: Paper) -> bool:
         """The Later key: put the built-in Later tag on or take it off; True if now on."""
         self._counts = None
+        paper = self.full(paper)
         if self.store.has_tag(paper.id, LATER):
             self.store.remove_tag(paper.id, LATER)
             return False
@@ -197,6 +218,7 @@ class ReadingSession:
         """The tag line: ``name`` puts a tag on, ``-name`` takes one off; several are separated
         by commas (``later, group meeting, -ml``). Returns what was done, for the user."""
         added, removed = [], []
+        paper = self.full(paper)
         for word in text.split(","):
             word = " ".join(word.split())
             if word.startswith("-") and word[1:].strip():
@@ -249,6 +271,7 @@ class ReadingSession:
         changed = self.store.mark_read_many(paper_ids) if read else self.store.mark_unread_many(paper_ids)
         if read:
             self._read.update(paper_ids)
+            self._read_here.update(paper_ids)
         else:
             self._read.difference_update(paper_ids)
         self._counts = None
@@ -266,6 +289,7 @@ class ReadingSession:
         unstar can be taken back with :meth:`undo`: the snapshot may be the only copy left
         of a paper from an old digest."""
         self._counts = None
+        paper = self.full(paper)  # the snapshot keeps the whole paper
         removed = self.store.star_for(paper.id)
         starred = self.store.toggle_star(paper, self.digest.date or self.digest.name)
         if not starred and removed is not None:
@@ -299,7 +323,7 @@ class ReadingSession:
         """The paper a start shows: the one on show when this digest was last open, if it is
         still in it, else the first unread paper of All (else the first paper)."""
         remembered = self.store.get_setting(self._position_key)
-        papers = self.visible(ALL)
+        papers = self.visible(self.library.home)
         if isinstance(remembered, str) and any(paper.id == remembered for paper in papers):
             return remembered
         return next((paper.id for paper in papers if not self.is_read(paper.id)), papers[0].id if papers else None)
@@ -359,7 +383,7 @@ class ReadingSession:
     def row(self, paper: Paper) -> RowInfo:
         title = self.math(paper.title)
         query = self.query
-        mixed = self.scope == ALL or is_kept(self.scope) or query is not None  # a section lists one category
+        mixed = self.library.mixes(self.scope) or is_kept(self.scope) or query is not None  # a section lists one category
         return RowInfo(
             title=title,
             read=self.is_read(paper.id),
@@ -380,7 +404,7 @@ class ReadingSession:
         papers = self.library.visible(
             scope,
             self.filters,
-            is_read=self.is_read,
+            is_read=self.is_read if scope != INBOX else lambda paper_id: paper_id in self._read and paper_id not in self._read_here,
             is_interesting=self.is_interesting,
             starred=self._kept(scope),
             hidden=self.hidden(),
@@ -393,7 +417,7 @@ class ReadingSession:
         if not self.muting or self.filters.show_muted:
             return frozenset()
         if self.index is None and not self.loading and len(self.digest.papers) <= MUTE_INDEX_LIMIT:
-            self.install_index(PaperIndex.build(self.digest.papers))  # the rules are queries on it
+            self.install_index(PaperIndex.build(self.digest.papers, self.text_index))  # the rules are queries on it
         if self.index is None:
             return frozenset()
         store = self.store
@@ -454,19 +478,22 @@ class ReadingSession:
         repeats = len(digest.entries) - len(digest.papers)
         if repeats > 0:  # a weekend digest repeats Friday's papers: say they were merged
             papers += f" ({plural(repeats, 'repeat', 'repeats')} merged)"
-        parts = [papers, f"{unread} unread", plural(len(digest.sections), "section", "sections")]
+        parts = [papers, f"{unread} unread", *self.library.facts()]
         if self.loading:
             parts.append("loading…")
         if muted := len(self.hidden()):
             parts.append(f"{muted} muted")
         if self.query is not None:
             parts.append(f"{shown} match")
-        elif self.filters != Filters() or self.scope != ALL:
+        elif self.filters != Filters() or self.scope != self.library.home:
             parts.append(f"{shown} shown")
         return digest.name + (" (bundled sample)" if sample else ""), "  ·  ".join(parts)
 
     def empty_message(self) -> str:
         """What an empty list says, so the user knows why and which key brings papers back."""
+        said = self.library.empty_message(self.scope)
+        if said is not None:
+            return said
         if self.loading:
             return "Loading…"
         if not self.digest.papers and self.scope != STARRED:
@@ -491,10 +518,32 @@ class ReadingSession:
         """Show another sidebar entry; False if it is the one on show (or unknown)."""
         if scope == self.scope or (scope not in self.library.keys and tag_of(scope) is None):
             return False
-        if tag_of(scope) is not None or tag_of(self.scope) is not None:
-            self._counts = None  # a tag view keeps its line in the sidebar while it is shown
+        if tag_of(scope) is not None or tag_of(self.scope) is not None or self.library.enter(scope):
+            self._counts = None  # a tag view keeps its line in the sidebar while it is shown; a day its counts
         self.scope = scope
+        self._read_here = set()
         return True
+
+    def step_day(self, delta: int) -> str | None:
+        """``]`` (1, newer) or ``[`` (-1, older): the entry to show next, the day or this
+        category on the other day; None when there is no such day."""
+        target = self.library.step_day(self.scope, delta)
+        if target is not None:
+            self._counts = None
+        return target
+
+    def open_archive(self, now: datetime) -> None:
+        """The archive is open: the header counts what is new since it was opened last, and
+        this opening is remembered (in the state, per folder)."""
+        if isinstance(self.library, ArchiveLibrary) and self.library.archive.date is not None:
+            key = f"opened {self.library.archive.origin}"
+            self.library.since, now_said = opened(self.store.get_setting(key), self.library.archive, now)
+            self.store.set_setting(key, now_said)
+            self._counts = None
+
+    def days_of(self, paper: Paper) -> tuple[str, ...]:
+        """The days (labels) an archive's paper appeared on, newest first; () for one digest."""
+        return self.library.days_of(paper.id)
 
     def toggle_filter(self, name: str) -> bool:
         """Flip a boolean filter of :class:`Filters`; True if it is now on."""
@@ -521,7 +570,7 @@ class ReadingSession:
         for index in order:
             if not self.is_read(papers[index].id):
                 return self.scope, papers[index].id
-        keys = self.library.section_keys
+        keys = self.library.walk_keys(self.scope)
         if self.scope not in keys:
             return None
         position = keys.index(self.scope)

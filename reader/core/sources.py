@@ -1,13 +1,15 @@
 """Day sources: which digest file a path the user gives means.
 
-A file means itself; a folder means its newest digest.  Decided here, before the parser,
-which reads only the file it is given.
+A file means itself; a folder means its newest digest (for one day), or its digests one
+per day (:mod:`reader.core.archive.days`).  Decided here, before the parser, which reads
+only the file it is given.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.model import DigestError
@@ -34,11 +36,34 @@ def find_digest(directory: str | os.PathLike) -> Path:
     same day the rendered Markdown wins over the AI-enhanced, then the raw JSON Lines.
     READMEs are not digests.  Raises DigestError when there is none.
     """
+    candidates = digest_candidates(directory)
+    if not candidates:
+        raise DigestError(f"{clean(os.fspath(directory))}: no digest (*.md or *.jsonl) in this directory")
+    return max(candidates, key=preference).path
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A file of a folder that may be a digest, with what decides between files of one day."""
+
+    path: Path
+    mtime: float
+    date: str | None
+    """The YYYY-MM-DD in its name, if any."""
+
+
+def preference(candidate: Candidate) -> tuple:
+    """Newer first; on the same day the rendered Markdown, then the AI-enhanced records, then the raw crawl."""
+    lowered = candidate.path.name.lower()
+    return (candidate.date or "", lowered.endswith(".md"), "ai_enhanced" in lowered, candidate.mtime, candidate.path.name)
+
+
+def digest_candidates(directory: str | os.PathLike) -> list[Candidate]:
+    """The regular ``*.md`` and ``*.jsonl`` files of a directory, READMEs left out (DigestError if it cannot be listed)."""
     folder = Path(directory)
-    shown = clean(os.fspath(directory))
-    best = None
-    with os_errors(shown, "list"):
+    with os_errors(clean(os.fspath(directory)), "list"):
         children = list(os.scandir(folder))
+    found = []
     for child in children:
         lowered = child.name.lower()
         if not lowered.endswith((".md", ".jsonl")) or lowered.startswith("readme"):
@@ -49,9 +74,5 @@ def find_digest(directory: str | os.PathLike) -> Path:
             mtime = child.stat().st_mtime
         except OSError:
             continue
-        key = (date_in(child.name) or "", lowered.endswith(".md"), "ai_enhanced" in lowered, mtime, child.name)
-        if best is None or key > best[0]:
-            best = (key, child.name)
-    if best is None:
-        raise DigestError(f"{shown}: no digest (*.md or *.jsonl) in this directory")
-    return folder / best[1]
+        found.append(Candidate(folder / child.name, mtime, date_in(child.name)))
+    return found

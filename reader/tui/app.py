@@ -11,6 +11,7 @@ import gc
 import os
 import signal
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, ClassVar, Iterable
 
@@ -20,6 +21,10 @@ from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
 
+from reader.core.archive.days import DaySource
+from reader.core.archive.index import ArchiveIndex
+from reader.core.archive.loading import ArchiveLoader
+from reader.core.archive.watch import Watcher
 from reader.core.config import Config, ConfigError, load_config
 from reader.core.loading import Loader, LoadUpdate
 from reader.core.model import Digest
@@ -93,15 +98,26 @@ class DigestReader(App[int]):
         sample: bool = False,
         config_path: Path | None = None,
         open_url: Callable[[str], object] | None = None,
+        days: DaySource | None = None,
+        index_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.config_path = config_path
         self.path = path
-        loading = digest is None and path is not None
+        deliver = lambda update: self.post_message(LoadProgress(update))  # noqa: E731
+        self._days: ArchiveLoader | None = None
+        """Every day of a folder (several paths, a glob): read in the background, watched."""
+        self._watcher: Watcher | None = None
+        if days is not None:
+            self._days = ArchiveLoader(days, deliver, index=ArchiveIndex(index_path) if index_path is not None else None)
+            self._watcher = Watcher(days.folders, self._days.refresh)
+            digest = self._days.listing()
+        loading = (digest is None and path is not None) or self._days is not None
         self.session = ReadingSession(store, config, digest or Digest(name=clean(path.name) if path else "digest"), loading=loading)
         self.main = MainScreen(self.session, sample=sample, open_url=open_url or web_browser)
-        self._loader = Loader(lambda update: self.post_message(LoadProgress(update)), first_batch=FIRST_BATCH)
+        self._loader: Loader | ArchiveLoader = self._days or Loader(deliver, first_batch=FIRST_BATCH)
+        self._completed = False
         self._notices_shown = 0
         self._previous_handlers: dict[int, object] = {}
         self._terminal = False
@@ -115,7 +131,12 @@ class DigestReader(App[int]):
         self._show_new_notices()
         self._terminal = not self.is_headless and os.isatty(0)
         self.call_after_refresh(self._first_frame_shown)
-        if self.session.loading:
+        if self._days is not None:
+            self.session.open_archive(datetime.now())
+            self._days.start()  # the newest day first
+            if self._watcher is not None:
+                self._watcher.start()
+        elif self.session.loading:
             self._loader.start(self.path)  # at once: the first papers may make the first frame
         else:
             self.call_after_refresh(self._digest_complete)  # the first paint waits for nothing
@@ -135,6 +156,8 @@ class DigestReader(App[int]):
         process). A real terminal's app keeps them and starts the countdown of ``_end_soon``
         instead: what follows is Textual's driver shutdown, which can hang on a terminal that is gone."""
         self._loader.cancel()
+        if self._watcher is not None:
+            self._watcher.stop()
         if self._terminal:  # a real terminal: the handlers stay, a SIGHUP during the shutdown still saves
             self._end_soon()
             return
@@ -179,8 +202,11 @@ class DigestReader(App[int]):
             self._digest_complete()
 
     def _digest_complete(self) -> None:
-        """The whole digest is here: warn once, and prepare interests and search off the UI thread."""
-        self._announce_warnings()
+        """The whole digest is here (or an archive's day changed): warn once, and prepare
+        interests and search off the UI thread."""
+        if not self._completed:
+            self._announce_warnings()
+        self._completed = True
         self._match_interests()
         self._build_index()
         gc.freeze()  # spare the loaded papers every full collection; a later digest's old papers are still freed by refcount
@@ -188,9 +214,9 @@ class DigestReader(App[int]):
     @work(thread=True, exclusive=True, group="interests")
     def _match_interests(self) -> None:
         """Match every paper against the interests off the UI thread (for the sidebar counts)."""
-        papers, interests = self.session.digest.papers, self.session.interests
+        papers, interests, full = self.session.digest.papers, self.session.interests, self.session.full
         if interests:
-            matched = {paper.id: interests.matches(paper) for paper in papers}
+            matched = {paper.id: interests.matches(full(paper)) for paper in papers}
             self.post_message(InterestsMatched(interests, matched))
 
     def on_interests_matched(self, message: InterestsMatched) -> None:
@@ -200,7 +226,7 @@ class DigestReader(App[int]):
     @work(thread=True, exclusive=True, group="index")
     def _build_index(self) -> None:
         """Index the digest for search once the list is shown, so the first `/` answers at once."""
-        self.post_message(IndexBuilt(PaperIndex.build(self.session.digest.papers)))
+        self.post_message(IndexBuilt(PaperIndex.build(self.session.digest.papers, self.session.text_index)))
 
     def on_index_built(self, message: IndexBuilt) -> None:
         self.main.index_ready(message.index)

@@ -30,6 +30,8 @@ READING_KEYS: list[Binding] = [
     Binding("b,pageup", "page(-1)", "Page up", id="page-up", show=False),
     Binding("l,right", "section(1)", "Next section", id="next-section", show=False),
     Binding("h,left", "section(-1)", "Previous section", id="previous-section", show=False),
+    Binding("left_square_bracket", "day(-1)", "Previous day", id="previous-day", key_display="[", show=False),
+    Binding("right_square_bracket", "day(1)", "Next day", id="next-day", key_display="]", show=False),
     Binding("tab", "focus_pane(1)", "Next pane", id="next-pane", show=False, priority=True),
     Binding("shift+tab", "focus_pane(-1)", "Previous pane", id="previous-pane", show=False, priority=True),
     Binding("r", "toggle_read", "Read", id="toggle-read", show=False),

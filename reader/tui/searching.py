@@ -38,7 +38,7 @@ class SearchActions:
         self.search_bar.open()
         self.refresh_bindings()
         if self.session.index is None and len(self.session.digest.papers) <= SYNC_INDEX_LIMIT:
-            self.session.install_index(PaperIndex.build(self.session.digest.papers))
+            self.session.install_index(PaperIndex.build(self.session.digest.papers, self.session.text_index))
 
     def action_clear_search(self) -> None:
         if self.search_bar.display or self.session.query is not None:

@@ -113,7 +113,7 @@ def parse_markdown(lines: Iterable[str], builder: Builder) -> Iterator[int]:
         if line[0] == "#":
             if line.startswith("### ["):  # the upstream entry heading, first: most headings are one
                 if entry is not None:
-                    yield entry.commit(builder, section)
+                    yield _commit(entry, builder, section)
                 entry = _Entry(_split_heading(line[4:]), "link")
                 continue
             level = len(line) - len(line.lstrip("#"))
@@ -123,12 +123,12 @@ def parse_markdown(lines: Iterable[str], builder: Builder) -> Iterator[int]:
                 if level == 2 and bare[:1] == "[" and bare.endswith(")") and "](" in bare:
                     # "## <a id="2604.21642v1"></a>[Title](http://arxiv.org/abs/2604.21642v1)"
                     if entry is not None:
-                        yield entry.commit(builder, section)
+                        yield _commit(entry, builder, section)
                     entry = _Entry(_split_heading(bare), "anchor")
                     continue
                 if level == 2 and _PAPER_HEADING.match(bare):
                     if entry is not None:
-                        yield entry.commit(builder, section)
+                        yield _commit(entry, builder, section)
                     entry = _Entry(("", None), "report")
                     entry.relevance(bare)
                     continue
@@ -137,12 +137,12 @@ def parse_markdown(lines: Iterable[str], builder: Builder) -> Iterator[int]:
                 if level == 3 and (entry is None or entry.kind == "plain") and not _document_heading(text, builder):
                     # "### Title" of a post: an entry if fields follow, else only a heading
                     if entry is not None:
-                        yield entry.commit(builder, section)
+                        yield _commit(entry, builder, section)
                     entry = _Entry((text, None), "plain")
                     continue
                 if level <= 2 or entry is None:
                     if entry is not None:
-                        yield entry.commit(builder, section)
+                        yield _commit(entry, builder, section)
                         entry = None
                     if level <= 2:
                         section = None if _document_heading(text, builder) else _section_name(text)
@@ -154,7 +154,7 @@ def parse_markdown(lines: Iterable[str], builder: Builder) -> Iterator[int]:
         else:
             _preamble_facts(line, builder)
     if entry is not None:
-        yield entry.commit(builder, section)
+        yield _commit(entry, builder, section)
 
 
 def _strip_anchor(text: str) -> str:
@@ -409,7 +409,7 @@ class _Entry:
         dash = heading.find(" - ")
         label, colon, value = heading[dash + 3:].partition(":") if dash > 0 else ("", "", "")
         if colon and value.strip() and len(label) <= 40:
-            self._add_extra(clean(label.strip()), clean(value.strip()))
+            self.add_extra(clean(label.strip()), clean(value.strip()))
 
     def sub_heading(self, text: str, level: int) -> bool:
         """A heading inside the entry that names a field opens it (``#### 中文摘要``, ``### Background``)."""
@@ -419,7 +419,7 @@ class _Entry:
                 self.feed("#" * level + " " + text)
                 return True
             return False
-        self._close()
+        self.close()
         self._open(found)
         return True
 
@@ -427,7 +427,7 @@ class _Entry:
         """A blank line matters only inside a field: it separates paragraphs, or ends a bullet field."""
         if self.key is not None:
             if self.bullet:  # a post's bare abstract paragraph after "- **TL;DR**: ..." is not the TL;DR
-                self._close()
+                self.close()
             else:
                 self.lines.append("")
 
@@ -437,11 +437,11 @@ class _Entry:
         if stripped[0] == "<":
             tag = stripped[:12].lower()
             if tag.startswith("<details"):
-                self._close()
+                self.close()
                 self.in_details = True
                 return
             if tag.startswith("</details"):
-                self._close()
+                self.close()
                 self.in_details = False
                 return
             if tag.startswith("<summary"):
@@ -452,7 +452,7 @@ class _Entry:
             if stripped[0] in _MARKUP_STARTS and _structural(stripped):  # separators too
                 return
         elif stripped[0] in "-*_" and stripped in ("---", "***", "___"):  # a separator ends the open field
-            self._close()
+            self.close()
             return
         # an abstract's own text may start like a label ("Background: ..."): only bold
         # standard labels (and labels no abstract sentence starts with) end it
@@ -466,7 +466,7 @@ class _Entry:
             ):
                 found = None
         if found:
-            self._close()
+            self.close()
             if found.key in _HEADER_KEYS and " | " in found.value[:TITLE_LIMIT]:
                 self._segments(stripped)
             else:
@@ -504,7 +504,7 @@ class _Entry:
             translated, was_cut = cut(text[3:].rstrip("*").strip(), FIELD_LIMIT)
             if was_cut:
                 self.cut.append(_TRANSLATED_TITLE)
-            self._add_extra(_TRANSLATED_TITLE, clean(translated))
+            self.add_extra(_TRANSLATED_TITLE, clean(translated))
             return True
         if text[0] == "*" and text[:2] != "**" and not self.authors:
             bar = text.find("* | ")
@@ -535,7 +535,7 @@ class _Entry:
             found = _label(part)
             if found:
                 self._open(found)
-                self._close()
+                self.close()
             else:
                 self._other(part)
 
@@ -569,7 +569,7 @@ class _Entry:
                 # "[2605.21830](abs)  ·  [PDF](pdf)": each link of the line; else the one link
                 for text, url in _LINKS.findall(value) if value.count("](") > 1 else [_link(value)]:
                     if url is None:
-                        self._add_extra(clean(found.name), clean(text))
+                        self.add_extra(clean(found.name), clean(text))
                     elif key == "pdf" or text.strip().lower() == "pdf":
                         self.pdf = self.pdf or (clean(url) if len(url) <= TITLE_LIMIT else None)
                     else:
@@ -579,10 +579,10 @@ class _Entry:
             elif key == "title_en":  # the same title again says nothing new
                 if value and value != self.title.strip():
                     if self.title.strip():
-                        self._add_extra(_TRANSLATED_TITLE, clean(cut(self.title.strip(), FIELD_LIMIT)[0]))
+                        self.add_extra(_TRANSLATED_TITLE, clean(cut(self.title.strip(), FIELD_LIMIT)[0]))
                     self.title = value
             elif value:
-                self._add_extra(clean(found.name), clean(cut(value, FIELD_LIMIT)[0]))
+                self.add_extra(clean(found.name), clean(cut(value, FIELD_LIMIT)[0]))
             return
         self.facts += 1
         self.key, self.name, self.quoted, self.bullet = key, found.name, found.quoted, False
@@ -617,7 +617,7 @@ class _Entry:
         elif _NONBLANK.search(line):
             self.overflow = True
 
-    def _close(self) -> None:
+    def close(self) -> None:
         """Finish the open field: rejoin, cap, drop placeholders, store."""
         if self.key is None:
             return
@@ -628,6 +628,8 @@ class _Entry:
             text, was_cut = text.rstrip() + "…", True
         if was_cut:
             self.cut.append(name)
+        if text[:1] == "`" and text[-1:] == "`" and text.count("`") == 2:
+            text = text[1:-1]  # "**Relevance:** `0.5537`": a value set as code, shown as the value
         value = text_or_none(clean(text, multiline=True))
         if key != "extra" and key not in self.fields:
             self.fields[key] = value
@@ -638,9 +640,9 @@ class _Entry:
                 self.rank = rank
                 self.order.append(key)
         elif value is not None:
-            self._add_extra(name, value)
+            self.add_extra(name, value)
 
-    def _add_extra(self, name: str, value: str) -> None:
+    def add_extra(self, name: str, value: str) -> None:
         """Keep an extra field while the entry's extras stay within EXTRA_LIMIT and FIELD_LIMIT.
 
         A label seen again in the entry adds to its field, so no text is hidden behind a repeat.
@@ -659,66 +661,69 @@ class _Entry:
             self.order.append(name)
         self.extra_size += len(value)
 
-    def _file_order(self) -> tuple[str, ...]:
-        """The entry's field order, kept only where it differs from the display order (summary
-        fields, then extras): most entries pay nothing for it."""
-        if not self.moved:
-            return ()
-        order = tuple(self.order)
-        return _ORDERS.setdefault(order, order) if len(_ORDERS) < 4096 else order
 
-    def commit(self, builder: Builder, section: str | None) -> int:
-        """Make the Paper, note what is damaged, and add it under its section."""
-        self._close()
-        if self.kind == "plain" and not self.facts:  # a heading with no paper under it
-            for line in self.other:
-                builder.problem("unread", cut(clean(line.strip()), 40)[0])
-            return builder.entry_count
-        for label, value in self.topics:
-            self._add_extra(label, value)
-        if self.other:
-            self._add_extra(_OTHER, clean(cut(join_lines(self.other), FIELD_LIMIT)[0], multiline=True).strip())
-        title, was_cut = cut(self.title.strip(), TITLE_LIMIT)
-        title = clean(title)
-        url = clean(self.url) if self.url and len(self.url) <= TITLE_LIMIT else None
-        paper_id, version, made_up = identify(url, None, title)
-        if was_cut:
-            builder.problem("title cut", paper_id)
-        if not title:
-            builder.problem("no title", paper_id)
-            title = "(untitled)"
-        if made_up:
-            builder.problem("no id", paper_id)
-        if self.in_details:
-            builder.problem("truncated", paper_id)
-        for name in self.cut:
-            builder.problem("field cut", f"{paper_id} {name}")
-        if self.extra_dropped:
-            builder.problem("extra cut", paper_id)
-        fields = self.fields
-        category = fields.get("category") or (self.categories[0] if self.categories else None)
-        if not category:
-            categories: tuple[str, ...] = ()
-        elif self.categories == [category]:  # the common case: only the main category
-            categories = (category,)
-        else:
-            categories = tuple(dict.fromkeys([category, *self.categories]))
-        paper = Paper(
-            id=paper_id,
-            title=title,
-            version=version,
-            url=url,
-            authors=self.authors,
-            category=category,
-            tldr=fields.get("tldr"),
-            motivation=fields.get("motivation"),
-            method=fields.get("method"),
-            result=fields.get("result"),
-            conclusion=fields.get("conclusion"),
-            abstract=fields.get("abstract"),
-            extra=tuple(self.extra),
-            categories=categories,
-            pdf=self.pdf,
-            order=self._file_order(),
-        )
-        return builder.add(section or paper.category or "Papers", paper)
+def _file_order(entry: _Entry) -> tuple[str, ...]:
+    """The entry's field order, kept only where it differs from the display order (summary
+    fields, then extras): most entries pay nothing for it."""
+    if not entry.moved:
+        return ()
+    order = tuple(entry.order)
+    return _ORDERS.setdefault(order, order) if len(_ORDERS) < 4096 else order
+
+
+def _commit(entry: _Entry, builder: Builder, section: str | None) -> int:
+    """Make the entry's Paper, note what is damaged, and add it under its section: what was
+    read becomes a paper here, apart from how it was read (the _Entry)."""
+    entry.close()
+    if entry.kind == "plain" and not entry.facts:  # a heading with no paper under it
+        for line in entry.other:
+            builder.problem("unread", cut(clean(line.strip()), 40)[0])
+        return builder.entry_count
+    for label, value in entry.topics:
+        entry.add_extra(label, value)
+    if entry.other:
+        entry.add_extra(_OTHER, clean(cut(join_lines(entry.other), FIELD_LIMIT)[0], multiline=True).strip())
+    title, was_cut = cut(entry.title.strip(), TITLE_LIMIT)
+    title = clean(title)
+    url = clean(entry.url) if entry.url and len(entry.url) <= TITLE_LIMIT else None
+    paper_id, version, made_up = identify(url, None, title)
+    if was_cut:
+        builder.problem("title cut", paper_id)
+    if not title:
+        builder.problem("no title", paper_id)
+        title = "(untitled)"
+    if made_up:
+        builder.problem("no id", paper_id)
+    if entry.in_details:
+        builder.problem("truncated", paper_id)
+    for name in entry.cut:
+        builder.problem("field cut", f"{paper_id} {name}")
+    if entry.extra_dropped:
+        builder.problem("extra cut", paper_id)
+    fields = entry.fields
+    category = fields.get("category") or (entry.categories[0] if entry.categories else None)
+    if not category:
+        categories: tuple[str, ...] = ()
+    elif entry.categories == [category]:  # the common case: only the main category
+        categories = (category,)
+    else:
+        categories = tuple(dict.fromkeys([category, *entry.categories]))
+    paper = Paper(
+        id=paper_id,
+        title=title,
+        version=version,
+        url=url,
+        authors=entry.authors,
+        category=category,
+        tldr=fields.get("tldr"),
+        motivation=fields.get("motivation"),
+        method=fields.get("method"),
+        result=fields.get("result"),
+        conclusion=fields.get("conclusion"),
+        abstract=fields.get("abstract"),
+        extra=tuple(entry.extra),
+        categories=categories,
+        pdf=entry.pdf,
+        order=_file_order(entry),
+    )
+    return builder.add(section or paper.category or "Papers", paper)

@@ -1,13 +1,15 @@
 """Read and starred marks, kept by arXiv id in a local TOML file that survives a real machine.
 
-Three layers, each importing only the one before it:
+Layers, each importing only those before it:
 
 * :mod:`.marks`: the marks in memory (the read set grouped by month, the state, this instance's
   pending ops and how they go on top of a state), and the queries and changes of the API. Pure.
 * :mod:`.fileformat`: bytes to a state and back, the sorted literal-string TOML; what it keeps
   of a file it does not fully understand. Pure.
-* :mod:`.engine`: :class:`MarkStore`, the marks on disk: lock, atomic write, save thread,
-  merging with other instances, notices.
+* :mod:`.ondisk`: the file as a file: its lock, a stable read, an atomic write, moving it aside.
+* :mod:`.sync`: ``FileSync``, how marks meet the file: read it, take in other instances'
+  saves, write this instance's ops on top, and the notices when something is wrong.
+* :mod:`.engine`: :class:`MarkStore`, when that happens: the save thread, flush, close, rescue.
 
 Adding a kind of mark (as tags and notes were) is a few edits, none in the engine: a field in
 ``marks.State`` (and its ``copy``) and in ``marks.Ops`` (``__bool__``, ``apply``, ``update``);

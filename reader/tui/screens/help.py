@@ -29,14 +29,14 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
+        table = Table.grid(padding=(0, 1))  # one cell after a key, two after a description: 80 columns hold every row
         for _ in range(2):
             table.add_column(style="bold", no_wrap=True)
             table.add_column()
         cells = [(Text(describe_keys(binding.key, binding.key_display)), Text(binding.description)) for binding in ALL_KEYS]
         half = (len(cells) + 1) // 2
         for left, right in zip(cells[:half], [*cells[half:], (Text(), Text())], strict=False):
-            table.add_row(*left, *right)
+            table.add_row(left[0], left[1] + Text(" "), *right)
         yield Footer()  # the dialog's own keys; the main screen's are off while it is open
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"

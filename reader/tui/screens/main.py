@@ -48,6 +48,8 @@ class MainScreen(LinkActions, SearchActions, TagActions, NoteActions, Screen[Non
         self.open_url = open_url
         """Opens a link in a browser; True if one started (tests pass a recorder)."""
         self._read_timer: Timer | None = None
+        self._on_show: Paper | None = None
+        """The list's paper the detail pane shows (the pane may hold a fuller copy of it)."""
         self._resumed = False
         """The list has shown papers once (from where the digest was left): later empty lists
         (a search that matches nothing) need not look that up again."""
@@ -144,15 +146,15 @@ class MainScreen(LinkActions, SearchActions, TagActions, NoteActions, Screen[Non
         self.query_one(DigestHeader).say(message, seconds * self.status_scale)
 
     def show_detail(self, keep_scroll: bool = False) -> None:
-        paper = self.paper_list.current
-        self.detail.show_paper(paper, detail_options(self.session, paper), keep_scroll=keep_scroll)
+        paper = self._on_show = self.paper_list.current
+        self.detail.show_paper(self.session.full(paper) if paper else None, detail_options(self.session, paper), keep_scroll=keep_scroll)
 
     def _follow_cursor(self, *, chosen: bool = False) -> None:
         """Show the paper under the cursor if the detail pane is not showing it yet: key
         actions call this at once, so list and detail change in the same frame. ``chosen``:
         the user went to this paper (a key, a click), so staying on it makes it read."""
         paper = self.paper_list.current
-        if paper is not self.detail.paper or paper is None:
+        if paper is not self._on_show or paper is None:
             self.show_detail()
             self._shown(paper, chosen)
         elif chosen:
@@ -192,6 +194,7 @@ class MainScreen(LinkActions, SearchActions, TagActions, NoteActions, Screen[Non
         """Show sidebar entry ``key``: on paper ``keep``, else on the paper on show if the entry
         lists it, else from the top."""
         if key is not None and self.session.select(key):
+            self._refresh_sidebar()  # an archive's day counts the categories anew
             self.refresh_list(keep)
 
     def _select_section(self, index: int, keep: str | None = None) -> None:
@@ -259,6 +262,16 @@ class MainScreen(LinkActions, SearchActions, TagActions, NoteActions, Screen[Non
 
     def action_section(self, delta: int) -> None:
         self._select_section(self.sections.highlighted + delta)
+
+    def action_day(self, direction: int) -> None:
+        """``[``/``]``: the older or newer day of an archive (a category stays, on that day)."""
+        target = self.session.step_day(direction)
+        if target is None:
+            self.say("No older day." if direction < 0 else "No newer day.")
+        elif target == self.session.scope:
+            self.refresh_all()
+        else:
+            self._select_section([entry.key for entry in self.sections.entries].index(target))
 
     def action_page(self, direction: int) -> None:
         self.detail.page(direction)

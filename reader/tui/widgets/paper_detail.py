@@ -42,6 +42,8 @@ class DetailOptions:
     tags: tuple[str, ...] = ()
     note: str | None = None
     """The user's note on the paper, shown first."""
+    days: tuple[str, ...] = ()
+    """The days an archive's paper appeared on (none for one digest)."""
 
 
 def detail_options(session: ReadingSession, paper: Paper | None) -> DetailOptions:
@@ -57,6 +59,7 @@ def detail_options(session: ReadingSession, paper: Paper | None) -> DetailOption
         read=bool(paper and session.is_read(paper.id)),
         tags=session.tags_of(paper.id) if paper else (),
         note=session.note_of(paper.id) if paper else None,
+        days=session.days_of(paper) if paper else (),
     )
 
 
@@ -131,7 +134,10 @@ class PaperDetail(LineView):
             meta += "  ·  " + "  ".join(marks)
         if options.tags:
             meta += "  ·  tags: " + ", ".join(options.tags)
-        blocks += [Text(meta, style=style("paper-detail--meta")), Text()]
+        blocks.append(Text(meta, style=style("paper-detail--meta")))
+        if options.days:
+            blocks.append(Text("on " + ", ".join(options.days), style=style("paper-detail--meta")))
+        blocks.append(Text())
 
         showing_summary = options.view == "summary" and paper.has_summary
         tabs = Text()

@@ -1,0 +1,34 @@
+"""Search over an indexed archive: free words are looked up in the index's FTS5 table, so the
+papers' text never has to be in memory; the other terms (cat:, author:, is:, tag:, id:) work
+on the papers at hand as in :class:`reader.core.search.SearchIndex`."""
+
+from __future__ import annotations
+
+from collections.abc import Container
+
+from reader.core.archive.index import ArchiveIndex
+from reader.core.model import Paper
+from reader.core.search import SearchIndex
+
+
+class IndexedSearch(SearchIndex):
+    """A SearchIndex whose free words come from the archive index (the same folded text)."""
+
+    def __init__(self, papers: list[Paper], index: ArchiveIndex) -> None:
+        self._index = index
+        self._positions = {paper.id: position for position, paper in enumerate(papers)}
+        super().__init__(papers)
+
+    @staticmethod
+    def _texts(papers: list[Paper]) -> tuple[list[str], list[str]]:
+        return [], []  # the text is in the index
+
+    def _papers_containing(self, value: str, scope: list[int]) -> Container[int]:
+        known = self._containing.get(value)
+        if known is None:
+            positions = self._positions
+            known = frozenset(position for paper_id in self._index.containing(value) if (position := positions.get(paper_id)) is not None)
+            if len(self._containing) >= self._REMEMBERED:
+                self._containing.pop(next(iter(self._containing)), None)
+            self._containing[value] = known
+        return known

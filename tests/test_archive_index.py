@@ -1,0 +1,134 @@
+"""The archive index (SQLite + FTS5): warm starts read no file, a changed file is read again, a
+corrupt or foreign cache is replaced, two instances share it, search finds what the in-memory
+search finds, and the text not kept in memory comes back when a paper is shown or starred."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+
+import pytest
+
+from archive_support import week, write_day
+from app_support import CORPUS
+from reader.core.archive import loading
+from reader.core.archive.days import DaySource
+from reader.core.archive.index import ArchiveIndex
+from reader.core.archive.loading import ArchiveLoader, load_archive
+from reader.core.config import Config
+from reader.core.search import SearchIndex, parse_query
+from reader.core.session import PaperIndex, ReadingSession
+from reader.core.store import MarkStore
+
+
+def indexed(folder, cache):
+    """The archive of ``folder`` as the app reads it with the index at ``cache``, and how many files were parsed."""
+    updates, parsed = [], []
+    real = loading.read_day
+
+    def counting(day):
+        parsed.append(day.path.name)
+        return real(day)
+
+    loading.read_day = counting
+    try:
+        loader = ArchiveLoader(DaySource([folder]), updates.append, index=ArchiveIndex(cache))
+        loader._run(loader._next(), False)
+    finally:
+        loading.read_day = real
+    return updates[-1].digest, parsed
+
+
+def test_the_index_keeps_the_list_in_memory_and_the_text_on_disk(tmp_path):
+    folder = week(tmp_path / "days")
+    archive, parsed = indexed(folder, tmp_path / "index.sqlite3")
+    assert len(parsed) == 4
+    whole = load_archive(DaySource([folder]))
+    assert [paper.id for paper in archive.papers] == [paper.id for paper in whole.papers]
+    assert archive.days_of == whole.days_of and [day.error for day in archive.days] == [day.error for day in whole.days]
+    light = archive.papers[0]
+    assert light.abstract is None and light.tldr is None and light.title == "Paper number 1"
+    assert archive.full(light) == next(paper for paper in whole.papers if paper.id == light.id), "the richest copy, whole"
+    assert {name: [p.id for p in papers] for name, papers in archive.days[0].sections.items()} == {name: [p.id for p in papers] for name, papers in whole.days[0].sections.items()}
+
+
+def test_a_warm_start_reads_no_file_and_a_changed_one_is_read_again(tmp_path):
+    folder, cache = week(tmp_path / "days"), tmp_path / "index.sqlite3"
+    indexed(folder, cache)
+    assert indexed(folder, cache)[1] == [], "every day from the index"
+    write_day(folder, "2026-11-24", [(1, "cs.CV"), (70, "cs.CV")])
+    archive, parsed = indexed(folder, cache)
+    assert parsed == ["2026-11-24.md"] and "2601.00070" in archive.days_of and "2601.00011" not in archive.days_of
+    same = (folder / "2026-11-25.md").read_bytes()
+    (folder / "2026-11-25.md").write_bytes(same)  # a new mtime (a fresh clone), the same bytes
+    assert indexed(folder, cache)[1] == [], "same bytes: the hash says it is the same day"
+
+
+@pytest.mark.parametrize("garbage", [b"this is not a database at all" * 100, b""], ids=["corrupt", "empty"])
+def test_a_corrupt_cache_is_rebuilt(tmp_path, garbage):
+    folder, cache = week(tmp_path / "days"), tmp_path / "index.sqlite3"
+    cache.write_bytes(garbage)
+    archive, parsed = indexed(folder, cache)
+    assert len(parsed) == 4 and len(archive.papers) == 7
+
+
+def test_a_foreign_database_is_replaced_and_said(tmp_path):
+    cache = tmp_path / "index.sqlite3"
+    with sqlite3.connect(cache) as other:
+        other.execute("CREATE TABLE theirs(x)")
+    index = ArchiveIndex(cache)
+    assert index.db.execute("SELECT count(*) FROM files").fetchone() == (0,)
+    assert "not our cache" in index.rebuilt
+
+
+def test_a_deleted_cache_is_rebuilt(tmp_path):
+    folder, cache = week(tmp_path / "days"), tmp_path / "cache" / "index.sqlite3"
+    indexed(folder, cache)
+    shutil.rmtree(cache.parent)
+    assert len(indexed(folder, cache)[1]) == 4
+
+
+def test_two_instances_share_the_index(tmp_path):
+    folder, cache = week(tmp_path / "days"), tmp_path / "index.sqlite3"
+    results, errors = [], []
+
+    def instance():
+        try:
+            results.append(indexed(folder, cache)[0])
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+
+    threads = [threading.Thread(target=instance) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == [] and [len(archive.papers) for archive in results] == [7, 7]
+    assert sqlite3.connect(cache).execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert sqlite3.connect(cache).execute("SELECT count(*) FROM files").fetchone() == (4,), "one row per file, not two"
+
+
+@pytest.mark.parametrize("words", ["model", "视觉", "OOD -cat:cs.CV", "author:chen", "\"large language\"", "ab", "müller"])
+def test_search_over_the_index_finds_what_the_memory_search_finds(tmp_path, words):
+    folder = tmp_path / "days"
+    folder.mkdir()
+    for name in ("dw-dengwei__daily-arXiv-ai-enhanced__2025-07-15.md", "dw-dengwei__daily-arXiv-ai-enhanced__2026-06-02.md", "today.md"):
+        shutil.copy(CORPUS / name, folder / name)
+    archive, _ = indexed(folder, tmp_path / "index.sqlite3")
+    whole = load_archive(DaySource([folder]))
+    query = parse_query(words)
+    no = lambda *_: False  # noqa: E731
+    found = PaperIndex.build(archive.papers, archive.index).index.filter(query, is_read=no, is_starred=no)
+    expected = SearchIndex(whole.papers).filter(query, is_read=no, is_starred=no)
+    assert [archive.papers[i].id for i in found] == [whole.papers[i].id for i in expected]
+    assert words in ("ab",) or found, "the query finds something"
+
+
+def test_a_starred_paper_keeps_its_whole_text(tmp_path):
+    archive, _ = indexed(week(tmp_path / "days"), tmp_path / "index.sqlite3")
+    session = ReadingSession(MarkStore.open(tmp_path / "state.toml"), Config(), archive)
+    light = session.visible()[0]
+    session.toggle_star(light)
+    assert session.store.stars()[0].paper.abstract == "The abstract of paper 1."
+    assert session.full(light).motivation == "Why paper 1."
