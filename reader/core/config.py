@@ -11,6 +11,9 @@ Every key is optional; with no file at all the defaults below apply::
     raw_latex = false           # true: show $x^2$ as written instead of rendering it
     mute = ["-cat:cs.CV survey", "author:Someone"]  # search queries whose papers are hidden
 
+    [searches]                  # saved searches: sidebar entries (the reader's S adds one)
+    diffusion = "diffusion -survey cat:cs.CV"
+
 The auto rule: a paper becomes read once it has been shown in the detail pane for
 ``mark_read_delay`` seconds without a break. The app starts a timer when a paper is shown
 and marks it when the timer fires; if the timer has not fired yet when the user moves
@@ -37,7 +40,7 @@ from typing import Literal
 
 from platformdirs import user_data_dir
 
-from reader.core.mute import MuteRuleError, parse_rules
+from reader.core.mute import RuleError, parse_rules
 from reader.core.sanitize import clean
 
 APP_NAME = "digest-reader"
@@ -109,6 +112,8 @@ class Config:
     raw_latex: bool = False
     mute: list[str] = field(default_factory=list)
     """Search queries whose papers the lists and counts leave out (see :mod:`reader.core.mute`)."""
+    searches: dict[str, str] = field(default_factory=dict)
+    """Saved searches by name, each a sidebar entry (see :mod:`reader.core.saved`)."""
     warnings: list[str] = field(default_factory=list)
     """Problems that did not stop loading (unknown keys), for the app to show."""
 
@@ -142,12 +147,23 @@ def _words(value: object) -> list[str]:
 
 
 def _rules(value: object) -> list[str]:
-    """A list of search queries; one that does not parse raises MuteRuleError (which names it)."""
+    """A list of search queries; one that does not parse raises RuleError (which names it)."""
     if isinstance(value, str):
         raise ValueError("a list of search queries")
     rules = _words(value)
     parse_rules(rules)
     return rules
+
+
+def _searches(value: object) -> dict[str, str]:
+    """A table of names and search queries; one that does not parse raises RuleError."""
+    if not isinstance(value, dict) or not all(isinstance(query, str) for query in value.values()):
+        raise ValueError('a table of names and search queries ([searches] then name = "query")')
+    searches = {" ".join(clean(name).split()): query.strip() for name, query in value.items()}
+    if "" in searches:
+        raise ValueError("a table whose names are not blank")
+    parse_rules(list(searches.values()), "saved search")
+    return searches
 
 
 def _flag(value: object) -> bool:
@@ -165,6 +181,7 @@ _KEYS: dict[str, Callable[[object], object]] = {
     "authors": _words,
     "raw_latex": _flag,
     "mute": _rules,
+    "searches": _searches,
 }
 
 
@@ -203,7 +220,7 @@ def load_config(path: str | os.PathLike[str]) -> Config:
             continue
         try:
             values[key] = check(value)
-        except MuteRuleError as exc:
+        except RuleError as exc:
             raise ConfigError(f"{shown}{_line_with(exc.rule, text)}: {clean(str(exc))}") from None
         except ValueError as exc:
             raise ConfigError(f"{shown}: {key} must be {exc}, not {clean(_SHORT.repr(value))}") from None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Container, Iterable
 
 from reader.core.model import Digest, Paper, tag_key
+from reader.core.saved import SEARCH
 from reader.core.parse.builder import plural
 
 ALL = "\x00all"
@@ -32,8 +33,9 @@ def tag_of(scope: str) -> str | None:
 
 
 def is_kept(scope: str) -> bool:
-    """Whether a sidebar entry lists saved snapshots (Starred, a tag) rather than the digest's papers."""
-    return scope == STARRED or scope.startswith(TAG)
+    """Whether a sidebar entry lists papers the session picks (Starred's and a tag's snapshots, a
+    saved search's matches) rather than a part of the digest."""
+    return scope == STARRED or scope.startswith(TAG) or scope.startswith(SEARCH)
 
 
 @dataclass(frozen=True, slots=True)

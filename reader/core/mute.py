@@ -15,22 +15,22 @@ from reader.core.model import Paper
 from reader.core.search import Query, QueryError, SearchIndex, parse_query
 
 
-class MuteRuleError(ValueError):
-    """A rule that is no valid query: the rule and what is wrong with it."""
+class RuleError(ValueError):
+    """A query of the config (a mute rule, a saved search) that does not parse: which, and why."""
 
-    def __init__(self, rule: str, error: QueryError) -> None:
-        super().__init__(f'mute rule "{rule}" cannot be read: {error.message} (at character {error.position + 1})')
+    def __init__(self, kind: str, rule: str, error: QueryError) -> None:
+        super().__init__(f'{kind} "{rule}" cannot be read: {error.message} (at character {error.position + 1})')
         self.rule = rule
 
 
-def parse_rules(rules: list[str]) -> tuple[Query, ...]:
-    """The rules as queries; the first rule that does not parse raises :class:`MuteRuleError`."""
+def parse_rules(rules: list[str], kind: str = "mute rule") -> tuple[Query, ...]:
+    """The rules as queries; the first rule that does not parse raises :class:`RuleError`."""
     queries = []
     for rule in rules:
         try:
             queries.append(parse_query(rule))
         except QueryError as error:
-            raise MuteRuleError(rule, error) from None
+            raise RuleError(kind, rule, error) from None
     return tuple(queries)
 
 

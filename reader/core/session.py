@@ -24,16 +24,17 @@ from reader.core.latex import to_unicode
 from reader.core.library import ALL, STARRED, Count, Filters, is_kept, tag_of, tag_scope
 from reader.core.model import LATER, Digest, Paper, Star, tag_key
 from reader.core.mute import Muting
+from reader.core.saved import search_of, search_scope
 from reader.core.parse.builder import plural
-from reader.core.search import Interests, Query, SearchIndex, folded_notes, highlight_spans
+from reader.core.search import Interests, Query, SearchIndex, folded_notes, highlight_spans, parse_query
 from reader.core.store import MarkStore
 
 UNDO_DEPTH = 20
 """How many steps (an "all read", an unstar) ``U`` can take back, newest first."""
 MUTE_INDEX_LIMIT = 2000
-"""Mute rules are queries on the search index: a digest up to this size is indexed at once for
-them (a day's digest takes a few milliseconds); a larger one hides its muted papers once the
-background index arrives."""
+"""Mute rules and saved searches are queries on the search index: a digest up to this size is
+indexed at once for them (a day's digest takes a few milliseconds); a larger one hides its muted
+papers and counts its saved searches once the background index arrives."""
 AT_ONCE = 0.05
 """A paper due to be read sooner than this after it is shown (``mark_read_delay = 0``) is read as
 it is shown: the UI gets no timer of (almost) no time, which Textual cannot run."""
@@ -141,9 +142,13 @@ class ReadingSession:
         and view stay; the search index is built again."""
         self.library = library_for(digest, self.library)
         self.index = None
-        if self.scope not in self.library.keys and tag_of(self.scope) is None:
+        if not self._known(self.scope):
             self.scope = self.library.home
         self.sync_read()
+
+    def _known(self, scope: str) -> bool:
+        """Whether ``scope`` is a sidebar entry: the library's, a tag, a configured saved search."""
+        return scope in self.library.keys or tag_of(scope) is not None or search_of(scope) in self.config.searches
 
     @property
     def digest(self) -> Digest:
@@ -180,6 +185,8 @@ class ReadingSession:
         self._counts = None
         if self.interests is None:
             self.filters = replace(self.filters, interests_only=False)
+        if not self._known(self.scope):  # a saved search taken out of the config
+            self.scope = self.library.home
 
     # -- marks -----------------------------------------------------------------
 
@@ -416,12 +423,11 @@ class ReadingSession:
         digest is still being indexed), and never a starred or tagged paper."""
         if not self.muting or self.filters.show_muted:
             return frozenset()
-        if self.index is None and not self.loading and len(self.digest.papers) <= MUTE_INDEX_LIMIT:
-            self.install_index(PaperIndex.build(self.digest.papers, self.text_index))  # the rules are queries on it
-        if self.index is None:
+        index = self._ready_index()
+        if index is None:
             return frozenset()
         store = self.store
-        matched = self.muting.matched(self.index.index, self.index.papers, self._marks)
+        matched = self.muting.matched(index.index, index.papers, self._marks)
         return frozenset(paper_id for paper_id in matched if not store.is_starred(paper_id) and not store.tags_of(paper_id))
 
     def _search(self, papers: list[Paper], scope: str) -> list[Paper]:
@@ -438,6 +444,13 @@ class ReadingSession:
         found = index.filter(self.query, among=among, **self._marks())
         return [source[position] for position in found]
 
+    def _ready_index(self) -> PaperIndex | None:
+        """The search index, built here for a digest small enough (the mute rules and saved searches
+        are queries on it); None while a larger one is built in the background."""
+        if self.index is None and not self.loading and len(self.digest.papers) <= MUTE_INDEX_LIMIT:
+            self.install_index(PaperIndex.build(self.digest.papers, self.text_index))
+        return self.index
+
     def _marks(self) -> dict[str, object]:
         """What a query asks of the marks (read, starred, tags, notes), as SearchIndex.filter takes it."""
         store = self.store
@@ -447,8 +460,18 @@ class ReadingSession:
         """The snapshots a Starred or tag entry lists (nothing for the digest's own entries)."""
         if scope == STARRED:
             return self.starred_papers()
+        if (name := search_of(scope)) is not None:
+            return self.saved_papers(name)
         tag = tag_of(scope)
         return [] if tag is None else self.tagged_papers(tag)
+
+    def saved_papers(self, name: str) -> list[Paper]:
+        """The digest's papers that saved search ``name`` finds now (none before the index)."""
+        query = self.config.searches.get(name)
+        index = self._ready_index()
+        if query is None or index is None:
+            return []
+        return [index.papers[position] for position in index.index.filter(parse_query(query), **self._marks())]
 
     def counts(self) -> list[Count]:
         """The sidebar: every entry with its total, unread and interesting counts (All first);
@@ -461,11 +484,12 @@ class ReadingSession:
                 names = sorted([*names, LATER if shown == tag_key(LATER) else shown], key=tag_key)
             tags = [(tag_scope(""), "Tags", [entry.paper for entry in tagged])] if tagged or shown is not None else []
             tags += [(tag_scope(name), f"  {name}", [entry.paper for entry in tagged if entry.has(name)]) for name in names]
+            searches = [(search_scope(name), f"⌕ {name}", self.saved_papers(name)) for name in self.config.searches]
             self._counts = self.library.counts(
                 is_read=self.is_read,
                 is_interesting=self.is_interesting if self.interests else None,
                 starred=self.starred_papers(),
-                tags=tags,
+                tags=searches + tags,
                 hidden=self.hidden(),
             )
         return self._counts
@@ -516,7 +540,7 @@ class ReadingSession:
 
     def select(self, scope: str) -> bool:
         """Show another sidebar entry; False if it is the one on show (or unknown)."""
-        if scope == self.scope or (scope not in self.library.keys and tag_of(scope) is None):
+        if scope == self.scope or not self._known(scope):
             return False
         if tag_of(scope) is not None or tag_of(self.scope) is not None or self.library.enter(scope):
             self._counts = None  # a tag view keeps its line in the sidebar while it is shown; a day its counts

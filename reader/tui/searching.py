@@ -75,6 +75,7 @@ class SearchActions:
 
     def index_ready(self, index: PaperIndex) -> None:
         """A search index built off the UI thread arrived."""
-        if self.session.install_index(index) and (self.session.query is not None or self.session.muting):
-            self.refresh_list()  # the mute rules are queries too
+        session = self.session
+        if session.install_index(index) and (session.query is not None or session.muting or session.config.searches):
+            self.refresh_list()  # the mute rules and saved searches are queries too
             self.marks_changed()

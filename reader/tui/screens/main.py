@@ -24,6 +24,7 @@ from reader.core.session import ReadingSession
 from reader.tui.keys import READING_KEYS
 from reader.tui.links import LinkActions
 from reader.tui.noting import NoteActions
+from reader.tui.saving import SaveSearchActions
 from reader.tui.searching import SearchActions
 from reader.tui.tagging import TagActions
 from reader.tui.widgets.digest_header import DigestHeader
@@ -32,7 +33,7 @@ from reader.tui.widgets.paper_list import PaperList
 from reader.tui.widgets.search_bar import SearchBar
 from reader.tui.widgets.section_list import SectionList
 
-class MainScreen(LinkActions, SearchActions, TagActions, NoteActions, Screen[None]):
+class MainScreen(LinkActions, SearchActions, TagActions, NoteActions, SaveSearchActions, Screen[None]):
     """Sidebar, paper list and detail pane; the reading keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(READING_KEYS)
