@@ -239,3 +239,14 @@ def test_the_config_names_the_folder_of_digests_and_a_missing_one_opens_the_samp
     assert main(["--state", str(tmp_path / "state.toml"), "--config", str(config)]) == 0
     assert opened["sample"] and opened["days"] is None
     assert any("no such folder; the bundled sample opens" in warning for warning in opened["config"].warnings)
+
+
+def test_the_header_shows_the_progress_of_a_first_read(tmp_path):
+    folder = week(tmp_path / "days")
+    updates = []
+    loader = ArchiveLoader(DaySource([folder]), updates.append, refresh_seconds=3600)
+    loader._run(loader._next(), True)
+    session = session_of(tmp_path, updates[0].digest)
+    assert "▰▰▱▱▱▱▱▱ 1/4 days read  ·  4 days" in session.header(4)[1]
+    session.set_digest(updates[-1].digest)
+    assert "days read" not in session.header(7)[1]
