@@ -204,6 +204,7 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path, tag: s
     store = open_store(state, strict=True)  # cannot read the state: an error before -o is touched
     stars = store.stars() if tag is None else [entry.as_star() for entry in store.tagged(tag)]
     tags = {entry.paper.id: entry.tags for entry in store.tagged()}
+    notes = store.notes()
     store.close()
     for notice in store.notices:  # e.g. a broken state file was moved aside: say so, not just []
         say(f"warning: {notice}")
@@ -213,7 +214,7 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path, tag: s
         say(f"no paper is tagged {tag}" + (" in those digests" if targets else "") + ": the export is empty (T tags a paper in the reader)")
     elif not stars:  # an empty export is still written (a script may expect the file), but said
         say("nothing is starred" + (" in those digests" if targets else "") + ": the export is empty (s stars a paper in the reader)")
-    text = render(stars, fmt, tags)
+    text = render(stars, fmt, tags, notes)
     if output is None or output in STDOUT_NAMES:
         sys.stdout.write(text)
         return 0

@@ -277,6 +277,8 @@ def test_csv_round_trip_and_formula_neutralisation():
         "url": ICONIC.url,
         "starred": "2026-11-10",
         "tldr": ICONIC.tldr,
+        "tags": "",
+        "note": "",
     }
     formula = next(row for row in rows if row["id"] == FORMULA.id)
     assert formula["title"] == "'=1+1"
@@ -294,7 +296,9 @@ def test_json_has_every_paper_field_plus_star():
     assert len(records) == len(PAPERS)
     for star in STARS:
         if star.paper is not EVIL:
-            assert records[star.paper.id] == {**star.paper.to_dict(), "starred_at": star.starred_at, "digest": star.digest}
+            assert records[star.paper.id] == {
+                **star.paper.to_dict(), "starred_at": star.starred_at, "digest": star.digest, "tags": [], "note": None
+            }
     evil = records[EVIL.id]
     assert evil["title"] == "Evil␛[31m Red␇ Title\ufffd2J\nsecond line"
     assert evil["abstract"] == "Line␀ one␛[1m.\n  Para two."
@@ -487,7 +491,9 @@ def test_json_file_exactly():
     "categories": [],
     "pdf": null,
     "starred_at": "2026-11-28T09:15:00Z",
-    "digest": "2026-11-28"
+    "digest": "2026-11-28",
+    "tags": [],
+    "note": null
   }
 ]
 """

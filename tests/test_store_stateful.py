@@ -7,6 +7,10 @@ The invariant (what "never lose each other's marks" means precisely):
   since its previous save, so per id the op saved last wins;
 * each instance shows the file as it was at its last save (one with ops to save; an empty
   flush does not read the file) or refresh, with its own unsaved ops on top;
+* a note is merged, not overwritten: an edit carries the note it was written over, and on a
+  note another instance changed meanwhile both texts are kept around CONFLICT_MARK (a cleared
+  note keeps the other edit); the edit then counts as one over the merged note, and each such
+  conflict is told once in a notice;
 * ``refresh()`` returns True exactly when what the instance shows changed because of a save
   of the other instance since the previous ``refresh()`` (merged by this refresh or by one of
   its own saves in between).
@@ -20,6 +24,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest.mock import patch
 
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -27,11 +32,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from reader.core.model import Paper, Star
 from reader.core.store import MarkStore
+from reader.core.store.notes import CONFLICT_MARK
 
 IDS = ("2601.00001", "2601.10802", "2512.00003", "1412.1234", "hep-th/9901001")
 SETTINGS = ("detail_view", "wrap")
 VALUES = st.sampled_from(["summary", "abstract", True, False])
 TAGS = st.sampled_from(["Later", "later", "ML", "group meeting"])
+NOTES = st.sampled_from(["", "a", "b", "a\nb"])
 
 
 @dataclass
@@ -41,23 +48,60 @@ class Model:
     read: dict[str, bool] = field(default_factory=dict)
     stars: dict[str, Star | None] = field(default_factory=dict)
     settings: dict[str, str | bool] = field(default_factory=dict)
-    tags: dict[tuple[str, str], bool] = field(default_factory=dict)
-    """Per (paper id, tag key): tagged or not (False takes the tag off)."""
+    tags: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    """Per (paper id, tag key): the tag's name (in ops, None takes the tag off)."""
+    notes: dict[str, object] = field(default_factory=dict)
+    """A state's notes by paper id; in ops, (text or None to clear, the note it was written over)."""
 
     def then(self, ops: Model) -> Model:
         """This state with ``ops`` applied (read False and star None remove the mark)."""
         read = {key: True for key, value in {**self.read, **ops.read}.items() if value}
         stars = {key: value for key, value in {**self.stars, **ops.stars}.items() if value is not None}
-        tags = {key: True for key, value in {**self.tags, **ops.tags}.items() if value}
-        return Model(read, stars, {**self.settings, **ops.settings}, tags)
+        tags = dict(self.tags)
+        for key, name in ops.tags.items():
+            if name is None:
+                tags.pop(key, None)
+            else:
+                tags.setdefault(key, name)  # a paper keeps the name it has of a tag
+        notes = dict(self.notes)
+        for paper_id, (text, base) in ops.notes.items():
+            current = notes.pop(paper_id, None)
+            if current in (None, base, text):
+                current = text
+            elif text is not None:
+                current = text + CONFLICT_MARK + current
+            if current is not None:
+                notes[paper_id] = current
+        return Model(read, stars, {**self.settings, **ops.settings}, tags, notes)
+
+    def conflicts(self, ops: Model) -> list[str]:
+        """The papers whose note ``ops`` edit over another text than this state's."""
+        return [paper_id for paper_id, edit in ops.notes.items() if self.notes.get(paper_id) not in (None, *edit)]
+
+    def rebase(self, ops: Model) -> int:
+        """Make the note edits of ``ops`` edits over this state's notes (the merged note where they
+        conflict); how many conflicts there were."""
+        conflicts = self.conflicts(ops)
+        merged = self.then(ops)
+        for paper_id in ops.notes:
+            ops.notes[paper_id] = (merged.notes.get(paper_id), self.notes.get(paper_id))
+        return len(conflicts)
 
     def tags_of(self, paper_id: str) -> set[str]:
-        return {key for (tagged, key) in self.tags if tagged == paper_id}
+        return {name for (tagged, _), name in self.tags.items() if tagged == paper_id}
+
+    def spelling(self, name: str) -> str:
+        """How a tag is written when put on: as the papers already have it (the first in sort order)."""
+        return min((tag for (_, key), tag in self.tags.items() if key == name.casefold()), default=name)
 
 
 class TwoInstances(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
+        # One time for every snapshot: a tag or note put on a paper in both instances shows the
+        # snapshot saved first after a refresh, which must not differ by the second it was taken.
+        self.clock = patch("reader.core.store.marks.utc_now", return_value="2026-01-16T09:00:00Z")
+        self.clock.start()
         self.folder = Path(tempfile.mkdtemp(prefix="store-stateful-"))
         self.path = self.folder / "state.toml"
         self.stores = [MarkStore.open(self.path, save_delay=None) for _ in range(2)]
@@ -65,6 +109,8 @@ class TwoInstances(RuleBasedStateMachine):
         self.seen = [Model(), Model()]
         self.pending = [Model(), Model()]
         self.changed = [False, False]
+        self.told = [0, 0]
+        """Note conflicts each instance must have told of."""
 
     def view(self, which: int) -> Model:
         return self.seen[which].then(self.pending[which])
@@ -96,15 +142,24 @@ class TwoInstances(RuleBasedStateMachine):
 
     @rule(which=st.integers(0, 1), paper_id=st.sampled_from(IDS), name=TAGS)
     def add_tag(self, which, paper_id, name):
-        had = name.casefold() in self.view(which).tags_of(paper_id)
+        view = self.view(which)
+        had = (paper_id, name.casefold()) in view.tags
         assert self.stores[which].add_tag(Paper(id=paper_id, title="T"), name) is not had
-        self.pending[which].tags[paper_id, name.casefold()] = True
+        self.pending[which].tags[paper_id, name.casefold()] = view.spelling(name)
 
     @rule(which=st.integers(0, 1), paper_id=st.sampled_from(IDS), name=TAGS)
     def remove_tag(self, which, paper_id, name):
-        had = name.casefold() in self.view(which).tags_of(paper_id)
+        had = (paper_id, name.casefold()) in self.view(which).tags
         assert self.stores[which].remove_tag(paper_id, name) is had
-        self.pending[which].tags[paper_id, name.casefold()] = False
+        self.pending[which].tags[paper_id, name.casefold()] = None
+
+    @rule(which=st.integers(0, 1), paper_id=st.sampled_from(IDS[:2]), text=NOTES)  # two ids: conflicts are common
+    def set_note(self, which, paper_id, text):
+        old = self.view(which).notes.get(paper_id)
+        new = text or None
+        assert self.stores[which].set_note(Paper(id=paper_id, title="N"), text) is (new != old)
+        base = self.pending[which].notes[paper_id][1] if paper_id in self.pending[which].notes else old
+        self.pending[which].notes[paper_id] = (new, base)
 
     @rule(which=st.integers(0, 1), key=st.sampled_from(SETTINGS), value=VALUES)
     def set_setting(self, which, key, value):
@@ -117,6 +172,7 @@ class TwoInstances(RuleBasedStateMachine):
         assert self.stores[which].flush()
         if self.pending[which] == Model():
             return  # nothing to write: the file is not even read
+        self.told[which] += len(self.disk.conflicts(self.pending[which]))
         self.disk = self.disk.then(self.pending[which])
         self.seen[which], self.pending[which] = self.disk, Model()
         self.changed[which] |= self.view(which) != before
@@ -126,6 +182,7 @@ class TwoInstances(RuleBasedStateMachine):
     def refresh(self, which):
         before = self.view(which)
         self.seen[which] = self.disk
+        self.told[which] += self.disk.rebase(self.pending[which])
         expected = self.changed[which] or self.view(which) != before
         assert self.stores[which].refresh() is expected
         self.changed[which] = False
@@ -141,9 +198,11 @@ class TwoInstances(RuleBasedStateMachine):
             for paper_id in IDS:
                 assert store.is_read(paper_id) is (paper_id in shown.read), (which, paper_id)
                 assert store.star_for(paper_id) == shown.stars.get(paper_id), (which, paper_id)
-                assert {tag.casefold() for tag in store.tags_of(paper_id)} == shown.tags_of(paper_id), (which, paper_id)
+                assert set(store.tags_of(paper_id)) == shown.tags_of(paper_id), (which, paper_id)
+                assert store.note_of(paper_id) == shown.notes.get(paper_id), (which, paper_id)
             assert {key: store.get_setting(key) for key in SETTINGS if key in shown.settings} == shown.settings
-            assert store.notices == [] and store.writable
+            assert store.writable and len(store.notices) == self.told[which], store.notices
+            assert all("changed in another window too" in notice for notice in store.notices)
 
     def check_file(self) -> None:
         fresh = MarkStore.open(self.path, save_delay=None)
@@ -151,7 +210,8 @@ class TwoInstances(RuleBasedStateMachine):
             assert fresh.read_ids == frozenset(self.disk.read)
             assert {star.paper.id: star for star in fresh.stars()} == self.disk.stars
             for paper_id in IDS:
-                assert {tag.casefold() for tag in fresh.tags_of(paper_id)} == self.disk.tags_of(paper_id)
+                assert set(fresh.tags_of(paper_id)) == self.disk.tags_of(paper_id)
+            assert fresh.notes() == self.disk.notes
             assert {key: fresh.get_setting(key) for key in SETTINGS if key in self.disk.settings} == self.disk.settings
         finally:
             fresh.close()
@@ -164,6 +224,7 @@ class TwoInstances(RuleBasedStateMachine):
             for store in self.stores:
                 store.close()
             shutil.rmtree(self.folder)
+            self.clock.stop()
 
 
 TwoInstances.TestCase.settings = settings(max_examples=50, stateful_step_count=40, deadline=None)

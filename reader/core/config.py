@@ -9,6 +9,10 @@ Every key is optional; with no file at all the defaults below apply::
     interests = ["diffusion", "retrieval"]
     authors = ["Yann LeCun"]
     raw_latex = false           # true: show $x^2$ as written instead of rendering it
+    mute = ["-cat:cs.CV survey", "author:Someone"]  # search queries whose papers are hidden
+
+    [searches]                  # saved searches: sidebar entries (the reader's S adds one)
+    diffusion = "diffusion -survey cat:cs.CV"
 
 The auto rule: a paper becomes read once it has been shown in the detail pane for
 ``mark_read_delay`` seconds without a break. The app starts a timer when a paper is shown
@@ -36,6 +40,7 @@ from typing import Literal
 
 from platformdirs import user_data_dir
 
+from reader.core.mute import RuleError, parse_rules
 from reader.core.sanitize import clean
 
 APP_NAME = "digest-reader"
@@ -105,6 +110,10 @@ class Config:
     authors: list[str] = field(default_factory=list)
     """Authors whose papers are interesting."""
     raw_latex: bool = False
+    mute: list[str] = field(default_factory=list)
+    """Search queries whose papers the lists and counts leave out (see :mod:`reader.core.mute`)."""
+    searches: dict[str, str] = field(default_factory=dict)
+    """Saved searches by name, each a sidebar entry (see :mod:`reader.core.saved`)."""
     warnings: list[str] = field(default_factory=list)
     """Problems that did not stop loading (unknown keys), for the app to show."""
 
@@ -137,6 +146,26 @@ def _words(value: object) -> list[str]:
     return [item.strip() for item in value if item.strip()]
 
 
+def _rules(value: object) -> list[str]:
+    """A list of search queries; one that does not parse raises RuleError (which names it)."""
+    if isinstance(value, str):
+        raise ValueError("a list of search queries")
+    rules = _words(value)
+    parse_rules(rules)
+    return rules
+
+
+def _searches(value: object) -> dict[str, str]:
+    """A table of names and search queries; one that does not parse raises RuleError."""
+    if not isinstance(value, dict) or not all(isinstance(query, str) for query in value.values()):
+        raise ValueError('a table of names and search queries ([searches] then name = "query")')
+    searches = {" ".join(clean(name).split()): query.strip() for name, query in value.items()}
+    if "" in searches:
+        raise ValueError("a table whose names are not blank")
+    parse_rules(list(searches.values()), "saved search")
+    return searches
+
+
 def _flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError("true or false")
@@ -151,6 +180,8 @@ _KEYS: dict[str, Callable[[object], object]] = {
     "interests": _words,
     "authors": _words,
     "raw_latex": _flag,
+    "mute": _rules,
+    "searches": _searches,
 }
 
 
@@ -189,6 +220,8 @@ def load_config(path: str | os.PathLike[str]) -> Config:
             continue
         try:
             values[key] = check(value)
+        except RuleError as exc:
+            raise ConfigError(f"{shown}{_line_with(exc.rule, text)}: {clean(str(exc))}") from None
         except ValueError as exc:
             raise ConfigError(f"{shown}: {key} must be {exc}, not {clean(_SHORT.repr(value))}") from None
     return Config(**values, warnings=warnings)
@@ -210,6 +243,14 @@ def _line_of(key: str, text: str) -> str:
         for form in (key, f'"{key}"', f"'{key}'"):
             if written.startswith(form) and written[len(form) :].lstrip().startswith("=") or written.startswith(f"[{form}]"):
                 return f" line {number}"
+    return ""
+
+
+def _line_with(value: str, text: str) -> str:
+    """`` line N`` of the first line that holds ``value`` as a TOML string, else nothing."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if any(f"{quote}{value}{quote}" in line for quote in ('"', "'")):
+            return f" line {number}"
     return ""
 
 

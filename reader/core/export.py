@@ -50,15 +50,15 @@ class Format:
 
     extension: str
     body: Callable[..., str]
-    """``body(stars)``, or ``body(stars, tags)`` when it ``takes_tags``."""
+    """``body(stars, tags, notes)``: the papers' tags (paper id -> names) and notes (paper id -> text)."""
     description: str = ""
     """What reads it, for the export dialog."""
-    takes_tags: bool = False
-    """Whether the format carries the papers' tags (``tags``: paper id -> tag names)."""
 
-    def render(self, stars: Iterable[Star], tags: Mapping[str, Sequence[str]] | None = None) -> str:
+    def render(
+        self, stars: Iterable[Star], tags: Mapping[str, Sequence[str]] | None = None, notes: Mapping[str, str] | None = None
+    ) -> str:
         """The whole file for these stars, in the deterministic export order."""
-        return self.body(_ordered(stars), tags or {}) if self.takes_tags else self.body(_ordered(stars))
+        return self.body(_ordered(stars), tags or {}, notes or {})
 
 
 # --- shared helpers -------------------------------------------------------------------
@@ -238,9 +238,9 @@ def _bib_name(name: str) -> str:
     return f"{{{value}}}" if "," in name or _AND.search(name) else value
 
 
-def _bibtex(stars: list[Star], tags: Mapping[str, Sequence[str]]) -> str:
+def _bibtex(stars: list[Star], tags: Mapping[str, Sequence[str]], notes: Mapping[str, str]) -> str:
     """One @misc entry per paper, as Google Scholar and arXiv's own export shape them; its tags
-    as ``keywords`` (what Zotero and JabRef turn into tags)."""
+    as ``keywords`` (what Zotero and JabRef turn into tags), its note as ``annote``, line by line."""
     keys = _keys(stars)
     entries = []
     for star in stars:
@@ -254,6 +254,7 @@ def _bibtex(stars: list[Star], tags: Mapping[str, Sequence[str]]) -> str:
             "primaryClass": _tex(paper.category) if eprint else "",
             "url": _url(star),
             "keywords": ", ".join(_tex(tag) for tag in tags.get(paper.id, ())),
+            "annote": "\n".join(_tex(line) for line in notes.get(paper.id, "").split("\n")).strip(),
         }
         lines = [f"  {name} = {{{value}}}" for name, value in fields.items() if value]
         entries.append(f"@misc{{{keys[paper.id]},\n" + ",\n".join(lines) + "\n}\n")
@@ -268,9 +269,10 @@ def _ris_name(name: str) -> str:
     return f"{last}, {first}" if first else last
 
 
-def _ris(stars: list[Star], tags: Mapping[str, Sequence[str]]) -> str:
+def _ris(stars: list[Star], tags: Mapping[str, Sequence[str]], notes: Mapping[str, str]) -> str:
     """One GEN record per paper; every value on its RIS tag's line, no line breaks inside; the
-    paper's own tags as more ``KW`` lines (Zotero and EndNote read each as a keyword)."""
+    paper's own tags as more ``KW`` lines (Zotero and EndNote read each as a keyword), its note
+    as a second ``N1`` after the TL;DR."""
     records = []
     for star in stars:
         paper = star.paper
@@ -282,6 +284,7 @@ def _ris(stars: list[Star], tags: Mapping[str, Sequence[str]]) -> str:
             ("UR", _url(star)),
             ("AB", _one_line(paper.abstract)),
             ("N1", _one_line(paper.tldr)),
+            ("N1", _one_line(notes.get(paper.id))),
             ("KW", _one_line(paper.category)),
             *(("KW", _one_line(tag)) for tag in tags.get(paper.id, ())),
             ("ID", _one_line(_arxiv_id(star))),
@@ -301,8 +304,9 @@ def _md(text: str | None) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", _one_line(text))
 
 
-def _markdown(stars: list[Star]) -> str:
-    """A list per category (first-seen order): linked title, authors and TL;DR per paper."""
+def _markdown(stars: list[Star], tags: Mapping[str, Sequence[str]], notes: Mapping[str, str]) -> str:
+    """A list per category (first-seen order): linked title, authors, TL;DR, tags per paper, and
+    its note as a quote, line by line."""
     groups: dict[str, list[Star]] = {}
     for star in stars:
         groups.setdefault(_one_line(star.paper.category) or "Other", []).append(star)
@@ -316,33 +320,38 @@ def _markdown(stars: list[Star]) -> str:
                 lines.append(f"  *{_md(', '.join(authors))}*")
             if tldr := _md(star.paper.tldr):
                 lines.append(f"  TL;DR: {tldr}")
+            if paper_tags := tags.get(star.paper.id):
+                lines.append(f"  Tags: {_md(', '.join(paper_tags))}")
+            if note := notes.get(star.paper.id):
+                lines += [f"  > {_md(line)}".rstrip() for line in note.split("\n")]
         sections.append("\n".join(lines) + "\n")
     return "\n".join(sections)
 
 
 # --- CSV ------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("id", "title", "authors", "category", "url", "starred", "tldr")
+CSV_COLUMNS = ("id", "title", "authors", "category", "url", "starred", "tldr", "tags", "note")
 # OWASP's list; tab and CR cannot survive _one_line but stay for a reader of the rule.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(text: str | None) -> str:
-    """One cell: one line, and never read as a formula by a spreadsheet (OWASP CSV injection)."""
-    value = _one_line(text)
+def _cell(text: str | None, *, lines: bool = False) -> str:
+    """One cell: one line (several ``lines`` for a note, which the csv module quotes), and never
+    read as a formula by a spreadsheet (OWASP CSV injection)."""
+    value = "\n".join(map(_one_line, (text or "").split("\n"))) if lines else _one_line(text)
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def _csv(stars: list[Star]) -> str:
-    """Header and one row per paper; authors joined by "; " since names may hold commas."""
+def _csv(stars: list[Star], tags: Mapping[str, Sequence[str]], notes: Mapping[str, str]) -> str:
+    """Header and one row per paper; authors and tags joined by "; " since names may hold commas."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for star in stars:
         paper = star.paper
         row = (_arxiv_id(star), paper.title, "; ".join(_authors(star)), paper.category, _url(star),
-               star.starred_at[:10], paper.tldr)
-        writer.writerow(map(_cell, row))
+               star.starred_at[:10], paper.tldr, "; ".join(tags.get(paper.id, ())))
+        writer.writerow([*map(_cell, row), _cell(notes.get(paper.id), lines=True)])
     return out.getvalue()
 
 
@@ -359,10 +368,16 @@ def _cleaned(value: object) -> object:
     return value
 
 
-def _json(stars: list[Star]) -> str:
-    """Every paper field plus when and from which digest it was starred."""
+def _json(stars: list[Star], tags: Mapping[str, Sequence[str]], notes: Mapping[str, str]) -> str:
+    """Every paper field plus when and from which digest it was starred, its tags and its note."""
     records = [
-        {**star.paper.to_dict(), "starred_at": star.starred_at, "digest": star.digest}
+        {
+            **star.paper.to_dict(),
+            "starred_at": star.starred_at,
+            "digest": star.digest,
+            "tags": list(tags.get(star.paper.id, ())),
+            "note": notes.get(star.paper.id),
+        }
         for star in stars
     ]
     return json.dumps(_cleaned(records), ensure_ascii=False, indent=2) + "\n"
@@ -371,8 +386,8 @@ def _json(stars: list[Star]) -> str:
 # --- public API -----------------------------------------------------------------------
 
 FORMATS: dict[str, Format] = {
-    "bibtex": Format("bib", _bibtex, "Zotero, JabRef, biber", takes_tags=True),
-    "ris": Format("ris", _ris, "EndNote, Mendeley, Zotero", takes_tags=True),
+    "bibtex": Format("bib", _bibtex, "Zotero, JabRef, biber"),
+    "ris": Format("ris", _ris, "EndNote, Mendeley, Zotero"),
     "markdown": Format("md", _markdown, "notes, grouped by category"),
     "csv": Format("csv", _csv, "spreadsheets"),
     "json": Format("json", _json, "scripts, every field"),
@@ -386,10 +401,12 @@ def _format(fmt: str) -> Format:
         raise ExportError(f"unknown export format: {fmt} (use {', '.join(FORMATS)})") from None
 
 
-def render(stars: Iterable[Star], fmt: str, tags: Mapping[str, Sequence[str]] | None = None) -> str:
+def render(
+    stars: Iterable[Star], fmt: str, tags: Mapping[str, Sequence[str]] | None = None, notes: Mapping[str, str] | None = None
+) -> str:
     """The export file's text for these stars in format ``fmt`` (a key of FORMATS), with the
-    papers' ``tags`` (paper id -> names) where the format carries them."""
-    return _format(fmt).render(stars, tags)
+    papers' ``tags`` (paper id -> names) and ``notes`` (paper id -> text)."""
+    return _format(fmt).render(stars, tags, notes)
 
 
 def filter_stars(stars: Iterable[Star], ids: set[str]) -> list[Star]:

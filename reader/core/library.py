@@ -8,9 +8,10 @@ build one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Container, Iterable
 
 from reader.core.model import Digest, Paper, tag_key
+from reader.core.saved import SEARCH
 from reader.core.parse.builder import plural
 
 ALL = "\x00all"
@@ -32,8 +33,9 @@ def tag_of(scope: str) -> str | None:
 
 
 def is_kept(scope: str) -> bool:
-    """Whether a sidebar entry lists saved snapshots (Starred, a tag) rather than the digest's papers."""
-    return scope == STARRED or scope.startswith(TAG)
+    """Whether a sidebar entry lists papers the session picks (Starred's and a tag's snapshots, a
+    saved search's matches) rather than a part of the digest."""
+    return scope == STARRED or scope.startswith(TAG) or scope.startswith(SEARCH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,8 @@ class Filters:
 
     unread_only: bool = False
     interests_only: bool = False
+    show_muted: bool = False
+    """Show the papers the config's mute rules hide."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +132,13 @@ class Library:
         is_read: Callable[[str], bool],
         is_interesting: Callable[[Paper], bool],
         starred: Iterable[Paper] = (),
+        hidden: Container[str] = frozenset(),
     ) -> list[Paper]:
-        """The papers the list shows for ``key`` under ``filters``, in digest order."""
+        """The papers the list shows for ``key`` under ``filters``, in digest order, but the
+        ``hidden`` ids (muted)."""
         papers = self.papers(key, starred)
+        if hidden:
+            papers = [paper for paper in papers if paper.id not in hidden]
         if filters.unread_only:
             papers = [paper for paper in papers if not is_read(paper.id)]
         if filters.interests_only:
@@ -153,15 +161,19 @@ class Library:
         starred: list[Paper],
         tags: Iterable[tuple[str, str, list[Paper]]] = (),
         read: set[str] | None = None,
+        hidden: Container[str] = frozenset(),
     ) -> list[Count]:
         """One line per sidebar entry with its total, unread and interesting counts; after
         Starred, one per entry of ``tags`` (key, label, papers): the Tags group and each tag.
 
         ``is_interesting`` None means no interests are configured: every count is 0. ``read``,
-        the read ids ``is_read`` asks, lets a library count by set operations.
+        the read ids ``is_read`` asks, lets a library count by set operations. The ``hidden``
+        ids (muted) are not counted.
         """
         lines = []
         for key, label, papers in [*self.entries(starred), *tags]:
+            if hidden:
+                papers = [paper for paper in papers if paper.id not in hidden]
             unread = self.unread_count(papers, is_read, read)
             interesting = sum(1 for paper in papers if is_interesting(paper)) if is_interesting else 0
             lines.append(Count(key, label, len(papers), unread, interesting))

@@ -178,3 +178,20 @@ class Tagged:
     def as_star(self) -> Star:
         """The snapshot as the exporters take it."""
         return Star(self.paper, self.saved_at, self.digest)
+
+
+@dataclass(frozen=True, slots=True)
+class Noted:
+    """A paper with a note: the note and a snapshot, so the note outlives the digest file."""
+
+    paper: Paper
+    text: str
+    """The note as the user wrote it (several lines; never empty)."""
+    saved_at: str
+    """When the paper was first noted, ISO 8601 in UTC."""
+    digest: str | None = None
+    """The date (or name) of the digest it was first noted from."""
+
+    def as_star(self) -> Star:
+        """The snapshot as the exporters take it."""
+        return Star(self.paper, self.saved_at, self.digest)

@@ -4,17 +4,17 @@ Query syntax (terms are ANDed)::
 
     graph "neural network" -survey -"large language" cat:cs.CL -cat:cs.CV
     author:Hinton author:"de la Cruz" is:unread -is:read is:starred id:2601.108
-    tag:later -tag:"group meeting"
+    tag:later -tag:"group meeting" has:note
 
 Free words and phrases are substrings of the folded text of a paper (title, authors,
-summary fields, fork fields, abstract): case-insensitive, Latin accents ignored
+summary fields, fork fields, abstract, and the user's note on it): case-insensitive, Latin accents ignored
 (``muller`` finds ``Müller``), compatibility forms folded (full-width ``ＧＰＴ`` is
 ``gpt``, ``²`` is ``2``) and any run of whitespace equal to one space, so a phrase
 matches across the hard line breaks of wrapped abstracts. Chinese, Japanese and Korean
 have no word breaks, so plain substring search is exactly right for them.
 ``cat:`` and ``id:`` are prefixes of the paper's main category and arXiv id;
 ``author:`` is a substring of any one author. ``tag:`` is a tag of the paper, whole,
-without regard to case. Titles are searched as the list shows
+without regard to case; ``has:note`` holds for a paper with a note. Titles are searched as the list shows
 them, LaTeX converted (``pm2.5`` finds "PM$_{2.5}$", shown as "PM₂.₅"); the other fields
 as written, since converting every abstract would add some 40% to building the index.
 """
@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 
 from reader.core.model import SUMMARY_FIELDS, Paper, tag_key
@@ -69,6 +69,14 @@ def _plain(char: str) -> str:
 _normalize_char = functools.lru_cache(maxsize=4096)(_normalize)
 
 
+_fold_note = functools.lru_cache(maxsize=8192)(fold)
+
+
+def folded_notes(notes: Mapping[str, str]) -> dict[str, str]:
+    """Notes by paper id as :meth:`SearchIndex.filter` takes them; each text is folded once."""
+    return {paper_id: _fold_note(text) for paper_id, text in notes.items()}
+
+
 class QueryError(ValueError):
     """A query that cannot be read; ``position`` is the 0-based index in the query text."""
 
@@ -82,8 +90,8 @@ class QueryError(ValueError):
 class Term:
     """One condition of a query; ``value`` is already folded.
 
-    ``field`` is ``text``, ``cat``, ``author``, ``id``, ``tag`` or ``is`` (``is:unread`` is
-    kept as a negated ``is:read``); a tag's value is its key (:func:`~reader.core.model.tag_key`).
+    ``field`` is ``text``, ``cat``, ``author``, ``id``, ``tag``, ``has`` or ``is`` (``is:unread``
+    is kept as a negated ``is:read``); a tag's value is its key (:func:`~reader.core.model.tag_key`).
     """
 
     field: str
@@ -105,7 +113,7 @@ class Query:
 
 
 _QUALIFIER = re.compile(r"([A-Za-z]+):")
-_QUALIFIERS = ("cat", "author", "id", "tag", "is")
+_QUALIFIERS = ("cat", "author", "id", "tag", "has", "is")
 _STATES = {"read": ("read", False), "unread": ("read", True), "starred": ("starred", False)}
 
 
@@ -135,6 +143,10 @@ def _value(text: str, start: int) -> tuple[str, int]:
 def _qualifier(key: str, value: str, negated: bool, value_at: int) -> Term:
     if key == "tag":
         return Term(key, tag_key(" ".join(value.split())), negated)
+    if key == "has":
+        if value.lower() != "note":
+            raise QueryError(f'unknown "has:{value}" (has:note)', value_at)
+        return Term(key, "note", negated)
     if key != "is":
         return Term(key, fold(value), negated)
     state = _STATES.get(value.lower())
@@ -182,7 +194,7 @@ def content_fields(paper: Paper) -> list[str]:
     return [field for field in fields if field]
 
 
-_COST = {"id": 0, "cat": 0, "is": 1, "tag": 1, "author": 2, "text": 3}
+_COST = {"id": 0, "cat": 0, "is": 1, "tag": 1, "has": 1, "author": 2, "text": 3}
 
 
 def _cost(term: Term) -> tuple[int, bool, int]:
@@ -209,6 +221,8 @@ class SearchIndex:
         self._authors = [fold(_FIELD_BREAK.join(paper.authors)) for paper in papers]
         self._narrow, self._wide = self._texts(papers)
         self._containing: dict[str, frozenset[int]] = {}
+        self._position_of: dict[str, int] | None = None
+        """Each paper's position by id, made when notes are first searched."""
 
     @staticmethod
     def _texts(papers: list[Paper]) -> tuple[list[str], list[str]]:
@@ -244,6 +258,15 @@ class SearchIndex:
         self._containing[value] = known
         return known
 
+    def _noted(self, value: str, notes: Mapping[str, str]) -> set[int]:
+        """The positions of the papers whose note contains ``value``."""
+        if not notes:
+            return set()
+        if self._position_of is None:
+            self._position_of = {paper_id: i for i, paper_id in enumerate(self._ids)}
+        positions = self._position_of
+        return {positions[paper_id] for paper_id, text in notes.items() if value in text and paper_id in positions}
+
     def filter(
         self,
         query: Query,
@@ -251,10 +274,13 @@ class SearchIndex:
         is_read: Callable[[str], bool],
         is_starred: Callable[[str], bool],
         has_tag: Callable[[str, str], bool] | None = None,
+        notes: Mapping[str, str] | None = None,
         among: list[int] | None = None,
     ) -> list[int]:
         """Positions of the papers matching ``query``, in order (of ``among`` when given).
-        ``has_tag(paper id, tag key)``; without it no paper has a tag."""
+        ``has_tag(paper id, tag key)``; without it no paper has a tag. ``notes``: the folded
+        text of each note by paper id; free words are looked for in them too."""
+        notes = notes or {}
         found = list(range(len(self._ids)) if among is None else among)
         everything = among is None  # found is every position, in order
         states = {"read": is_read, "starred": is_starred}
@@ -262,6 +288,8 @@ class SearchIndex:
             value, keep = term.value, not term.negated
             if term.field == "text":
                 hits = self._papers_containing(value, found)
+                if noted := self._noted(value, notes):
+                    hits = noted.union(hits)
                 if keep and everything:  # the hits are the answer: no need to test every paper
                     found = sorted(hits)
                 else:
@@ -272,6 +300,9 @@ class SearchIndex:
             elif term.field == "tag":
                 ids = self._ids
                 found = [i for i in found if bool(has_tag and has_tag(ids[i], value)) == keep]
+            elif term.field == "has":
+                ids = self._ids
+                found = [i for i in found if (ids[i] in notes) == keep]
             elif term.field == "is":
                 state, ids = states[value], self._ids
                 found = [i for i in found if bool(state(ids[i])) == keep]

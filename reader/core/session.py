@@ -23,12 +23,18 @@ from reader.core.config import Config
 from reader.core.latex import to_unicode
 from reader.core.library import ALL, STARRED, Count, Filters, is_kept, tag_of, tag_scope
 from reader.core.model import LATER, Digest, Paper, Star, tag_key
+from reader.core.mute import Muting
+from reader.core.saved import search_of, search_scope
 from reader.core.parse.builder import plural
-from reader.core.search import Interests, Query, SearchIndex, highlight_spans
+from reader.core.search import Interests, Query, SearchIndex, folded_notes, highlight_spans, parse_query
 from reader.core.store import MarkStore
 
 UNDO_DEPTH = 20
 """How many steps (an "all read", an unstar) ``U`` can take back, newest first."""
+MUTE_INDEX_LIMIT = 2000
+"""Mute rules and saved searches are queries on the search index: a digest up to this size is
+indexed at once for them (a day's digest takes a few milliseconds); a larger one hides its muted
+papers and counts its saved searches once the background index arrives."""
 AT_ONCE = 0.05
 """A paper due to be read sooner than this after it is shown (``mark_read_delay = 0``) is read as
 it is shown: the UI gets no timer of (almost) no time, which Textual cannot run."""
@@ -52,6 +58,8 @@ class RowInfo:
     """A fork's relevance score for the paper, short (``56/100``, ``55%``), if the file gives one."""
     translated_title: str = ""
     """A fork's translation of the title, if the file gives one (shown after the title)."""
+    tagged: bool = False
+    noted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +120,7 @@ class ReadingSession:
         self.view = "abstract" if store.get_setting("detail_view", "summary") == "abstract" else "summary"
         self.auto_read = AutoRead(config.mark_read_delay, config.mark_read == "auto")
         self.interests = interests_of(config)
+        self.muting = Muting(config.mute)
         self._interest_cache: dict[str, list[str]] = {}
         self._undo: list[UndoStep] = []
         self._read: set[str] = set()
@@ -133,9 +142,13 @@ class ReadingSession:
         and view stay; the search index is built again."""
         self.library = library_for(digest, self.library)
         self.index = None
-        if self.scope not in self.library.keys and tag_of(self.scope) is None:
+        if not self._known(self.scope):
             self.scope = self.library.home
         self.sync_read()
+
+    def _known(self, scope: str) -> bool:
+        """Whether ``scope`` is a sidebar entry: the library's, a tag, a configured saved search."""
+        return scope in self.library.keys or tag_of(scope) is not None or search_of(scope) in self.config.searches
 
     @property
     def digest(self) -> Digest:
@@ -151,6 +164,7 @@ class ReadingSession:
         if index.papers is not self.digest.papers:
             return False
         self.index = index
+        self._counts = None  # the mute rules are matched on it
         return True
 
     def cache_interests(self, interests: Interests, matched: dict[str, list[str]]) -> bool:
@@ -166,10 +180,13 @@ class ReadingSession:
         self.config = config
         self.auto_read.configure(config.mark_read_delay, config.mark_read == "auto")
         self.interests = interests_of(config)
+        self.muting = Muting(config.mute)
         self._interest_cache = {}
         self._counts = None
         if self.interests is None:
             self.filters = replace(self.filters, interests_only=False)
+        if not self._known(self.scope):  # a saved search taken out of the config
+            self.scope = self.library.home
 
     # -- marks -----------------------------------------------------------------
 
@@ -222,6 +239,18 @@ class ReadingSession:
         parts = [f"tagged {', '.join(added)}"] * bool(added) + [f"untagged {', '.join(removed)}"] * bool(removed)
         said = "; ".join(parts)
         return said[:1].upper() + said[1:] if parts else "No tag changed"
+
+    def note_of(self, paper_id: str) -> str | None:
+        return self.store.note_of(paper_id)
+
+    def set_note(self, paper: Paper, text: str) -> str:
+        """The note editor's save: write (or, empty, remove) the paper's note; what was done, for the user."""
+        had = self.store.note_of(paper.id) is not None
+        if not self.store.set_note(paper, text, self.digest.date or self.digest.name):
+            return "Note unchanged"
+        if self.store.note_of(paper.id) is None:
+            return "Note removed"
+        return "Note saved" if had else "Note added"
 
     def sync_read(self) -> None:
         """Ask the store about every paper at hand (after a load, or another instance's save).
@@ -372,6 +401,8 @@ class ReadingSession:
             authors=paper.authors[0] + (" et al." if len(paper.authors) > 1 else "") if paper.authors else "",
             relevance=relevance_of(paper),
             translated_title=next((value for label, value in paper.extra if label.casefold() in TRANSLATED_TITLE_LABELS), ""),
+            tagged=bool(self.store.tags_of(paper.id)),
+            noted=self.store.note_of(paper.id) is not None,
         )
 
     def visible(self, scope: str | None = None) -> list[Paper]:
@@ -383,8 +414,21 @@ class ReadingSession:
             is_read=self.is_read if scope != INBOX else lambda paper_id: paper_id in self._read and paper_id not in self._read_here,
             is_interesting=self.is_interesting,
             starred=self._kept(scope),
+            hidden=self.hidden(),
         )
         return self._search(papers, scope) if self.query is not None else papers
+
+    def hidden(self) -> frozenset[str]:
+        """The ids the mute rules hide now: none while muted papers are shown (or while a large
+        digest is still being indexed), and never a starred or tagged paper."""
+        if not self.muting or self.filters.show_muted:
+            return frozenset()
+        index = self._ready_index()
+        if index is None:
+            return frozenset()
+        store = self.store
+        matched = self.muting.matched(index.index, index.papers, self._marks)
+        return frozenset(paper_id for paper_id in matched if not store.is_starred(paper_id) and not store.tags_of(paper_id))
 
     def _search(self, papers: list[Paper], scope: str) -> list[Paper]:
         """The papers among ``papers`` that match the query (the index knows the digest's papers)."""
@@ -397,15 +441,37 @@ class ReadingSession:
             index, source = self.index.index, self.index.papers
             # All, unfiltered, is the index's own list: no need to look up 10,000 positions per keystroke.
             among = None if papers is source else [self.index.positions[paper.id] for paper in papers]
-        found = index.filter(self.query, is_read=self.is_read, is_starred=self.store.is_starred, has_tag=self.store.has_tag, among=among)
+        found = index.filter(self.query, among=among, **self._marks())
         return [source[position] for position in found]
+
+    def _ready_index(self) -> PaperIndex | None:
+        """The search index, built here for a digest small enough (the mute rules and saved searches
+        are queries on it); None while a larger one is built in the background."""
+        if self.index is None and not self.loading and len(self.digest.papers) <= MUTE_INDEX_LIMIT:
+            self.install_index(PaperIndex.build(self.digest.papers, self.text_index))
+        return self.index
+
+    def _marks(self) -> dict[str, object]:
+        """What a query asks of the marks (read, starred, tags, notes), as SearchIndex.filter takes it."""
+        store = self.store
+        return {"is_read": self.is_read, "is_starred": store.is_starred, "has_tag": store.has_tag, "notes": folded_notes(store.notes())}
 
     def _kept(self, scope: str) -> list[Paper]:
         """The snapshots a Starred or tag entry lists (nothing for the digest's own entries)."""
         if scope == STARRED:
             return self.starred_papers()
+        if (name := search_of(scope)) is not None:
+            return self.saved_papers(name)
         tag = tag_of(scope)
         return [] if tag is None else self.tagged_papers(tag)
+
+    def saved_papers(self, name: str) -> list[Paper]:
+        """The digest's papers that saved search ``name`` finds now (none before the index)."""
+        query = self.config.searches.get(name)
+        index = self._ready_index()
+        if query is None or index is None:
+            return []
+        return [index.papers[position] for position in index.index.filter(parse_query(query), **self._marks())]
 
     def counts(self) -> list[Count]:
         """The sidebar: every entry with its total, unread and interesting counts (All first);
@@ -418,12 +484,14 @@ class ReadingSession:
                 names = sorted([*names, LATER if shown == tag_key(LATER) else shown], key=tag_key)
             tags = [(tag_scope(""), "Tags", [entry.paper for entry in tagged])] if tagged or shown is not None else []
             tags += [(tag_scope(name), f"  {name}", [entry.paper for entry in tagged if entry.has(name)]) for name in names]
+            searches = [(search_scope(name), f"⌕ {name}", self.saved_papers(name)) for name in self.config.searches]
             self._counts = self.library.counts(
                 is_read=self.is_read,
                 is_interesting=self.is_interesting if self.interests else None,
                 starred=self.starred_papers(),
-                tags=tags,
+                tags=searches + tags,
                 read=self._read,
+                hidden=self.hidden(),
             )
         return self._counts
 
@@ -438,6 +506,8 @@ class ReadingSession:
         parts = [papers, f"{unread} unread", *self.library.facts()]
         if self.loading:
             parts.append("loading…")
+        if muted := len(self.hidden()):
+            parts.append(f"{muted} muted")
         if self.query is not None:
             parts.append(f"{shown} match")
         elif self.filters != Filters() or self.scope != self.library.home:
@@ -463,13 +533,15 @@ class ReadingSession:
             return "No papers match the search (escape clears it)."
         if self.filters.interests_only:
             return "No papers match your interests here (m shows all)."
-        return "No papers match (u shows read papers again)." if self.filters.unread_only else "No papers."
+        if self.filters.unread_only:
+            return "No papers match (u shows read papers again)."
+        return "Every paper here is muted (M shows them)." if self.hidden() else "No papers."
 
     # -- choices ---------------------------------------------------------------
 
     def select(self, scope: str) -> bool:
         """Show another sidebar entry; False if it is the one on show (or unknown)."""
-        if scope == self.scope or (scope not in self.library.keys and tag_of(scope) is None):
+        if scope == self.scope or not self._known(scope):
             return False
         if tag_of(scope) is not None or tag_of(self.scope) is not None or self.library.enter(scope):
             self._counts = None  # a tag view keeps its line in the sidebar while it is shown; a day its counts
@@ -502,6 +574,7 @@ class ReadingSession:
         """Flip a boolean filter of :class:`Filters`; True if it is now on."""
         on = not getattr(self.filters, name)
         self.filters = replace(self.filters, **{name: on})
+        self._counts = None  # showing muted papers counts them
         return on
 
     def toggle_view(self) -> str:

@@ -48,6 +48,9 @@ READING_KEYS: list[Binding] = [
     Binding("ctrl+r", "app.reload_config", "Reload config", id="reload-config", show=False),
     Binding("T", "tag", "Tags: add or remove", id="tag", show=False),
     Binding("L", "toggle_later", "Later", id="toggle-later", show=False),
+    Binding("a", "note", "Note: write or edit", id="note", show=False),
+    Binding("M", "toggle_muted", "Muted: show or hide", id="toggle-muted", show=False),
+    Binding("S", "save_search", "Save the search", id="save-search", show=False),
 ]
 
 GLOBAL_KEYS: list[Binding] = [

@@ -32,6 +32,7 @@ class SearchActions:
     refresh_bindings: Callable[[], None]
     paper_list: PaperList
     detail: PaperDetail
+    marks_changed: Callable[[], None]
 
     def action_search(self) -> None:
         self.search_bar.open()
@@ -74,5 +75,7 @@ class SearchActions:
 
     def index_ready(self, index: PaperIndex) -> None:
         """A search index built off the UI thread arrived."""
-        if self.session.install_index(index) and self.session.query is not None:
-            self.refresh_list()
+        session = self.session
+        if session.install_index(index) and (session.query is not None or session.muting or session.config.searches):
+            self.refresh_list()  # the mute rules and saved searches are queries too
+            self.marks_changed()

@@ -4,11 +4,11 @@ counted within the day on show (or every day)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Callable, Iterable
+from typing import Callable, Container, Iterable
 
 from reader.core.archive.days import day_label
 from reader.core.archive.inbox import DAY, Archive, Day
-from reader.core.library import ALL, STARRED, Count, Filters, Library, is_kept
+from reader.core.library import ALL, Count, Filters, Library, is_kept
 from reader.core.model import Digest, Paper
 from reader.core.parse.builder import plural
 
@@ -83,8 +83,9 @@ class ArchiveLibrary(Library):
         is_read: Callable[[str], bool],
         is_interesting: Callable[[Paper], bool],
         starred: Iterable[Paper] = (),
+        hidden: Container[str] = frozenset(),
     ) -> list[Paper]:
-        papers = super().visible(key, filters, is_read=is_read, is_interesting=is_interesting, starred=starred)
+        papers = super().visible(key, filters, is_read=is_read, is_interesting=is_interesting, starred=starred, hidden=hidden)
         return [paper for paper in papers if not is_read(paper.id)] if key == INBOX and not filters.unread_only else papers
 
     def entries(self, starred: list[Paper]) -> list[tuple[str, str, list[Paper]]]:
@@ -106,8 +107,8 @@ class ArchiveLibrary(Library):
             ids = self._ids[id(papers)] = frozenset(paper.id for paper in papers)
         return len(ids) - len(ids & read)
 
-    def counts(self, *, is_read, is_interesting, starred, tags=(), read=None) -> list[Count]:
-        lines = super().counts(is_read=is_read, is_interesting=is_interesting, starred=starred, tags=tags, read=read)
+    def counts(self, *, is_read, is_interesting, starred, tags=(), read=None, hidden=frozenset()) -> list[Count]:
+        lines = super().counts(is_read=is_read, is_interesting=is_interesting, starred=starred, tags=tags, read=read, hidden=hidden)
         inbox = lines[0]  # the Inbox lists the unread papers: its count is theirs
         lines[0] = Count(inbox.key, inbox.label, inbox.unread, inbox.unread, inbox.interesting)
         return lines

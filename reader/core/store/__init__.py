@@ -11,7 +11,7 @@ Layers, each importing only those before it:
   saves, write this instance's ops on top, and the notices when something is wrong.
 * :mod:`.engine`: :class:`MarkStore`, when that happens: the save thread, flush, close, rescue.
 
-Adding a kind of mark (notes, say) is a few edits, none in the engine: a field in
+Adding a kind of mark (as tags and notes were) is a few edits, none in the engine: a field in
 ``marks.State`` (and its ``copy``) and in ``marks.Ops`` (``__bool__``, ``apply``, ``update``);
 its queries and changes in ``marks.Marks``, each change going through ``_record``; a parser in
 ``fileformat.parse``'s sections and its writer in ``fileformat.dump``. Bump FORMAT_VERSION only

@@ -160,11 +160,12 @@ class MarkStore(FileSync):
                 self._file_lock.close()
 
     def rescue(self) -> Path | None:
-        """If read or starred marks are still unsaved (not for a file of another version), write them all to a
+        """If marks (read, starred, tagged or noted) are still unsaved (not for a file of another version), write them all to a
         rescue file once, and say where in :attr:`rescued`. Takes no file lock and waits for no
         save, so a signal handler may call it after a :meth:`flush` that gave up."""
         with self._lock:  # UI settings (the view, a position) are no marks: they alone need no rescue
-            unsaved = bool(self._pending.read or self._pending.stars) and self._foreign is None
+            pending = self._pending
+            unsaved = bool(pending.read or pending.stars or pending.tags or pending.notes) and self._foreign is None
         if unsaved and not self.unsaved and self.path is not None:
             self.unsaved = True
             with self._lock:

@@ -51,6 +51,16 @@ without regard to case) and a snapshot of the paper, with the fields of a star t
 not keys of ``[stars]``, so a paper can be tagged and not starred, and a version that knows
 no tags keeps the whole table as it keeps any table it does not know.
 
+A paper with a note has a table in ``[noted]`` the same way: ``note`` (a multi-line literal
+string whenever the text allows one) and the snapshot, ``saved_at`` being when it was first
+noted::
+
+    [noted."2601.10802"]
+    note = '''
+    Their sparse pattern is what we need for chapter 3.'''
+    title = 'Sparse attention for long documents'
+    saved_at = '2026-01-16T09:21:00Z'
+
 Forward compatible, and never destructive, since two versions may share one file:
 
 * Tables and keys this version does not know (top-level tables such as ``[notes]``, keys in a
@@ -79,13 +89,13 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import tomli_w
 
-from reader.core.model import SUMMARY_FIELDS, Paper, Star, Tagged, tag_key
+from reader.core.model import SUMMARY_FIELDS, Noted, Paper, Star, Tagged, tag_key
 from reader.core.sanitize import clean
 from reader.core.store.marks import OTHER, ReadSet, State, sort_tags
 
@@ -113,7 +123,7 @@ _MULTILINE_LITERAL = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f]*")
 MAX_DEPTH = 32
 """Arrays and tables nested deeper than this make a file broken: reading, keeping and writing
 back a value recurse once per level, and a hostile ``x = [[[[…]]]]`` must not exhaust the stack."""
-_STATE_TABLES = frozenset(("settings", "stars", "tagged", "read"))
+_STATE_TABLES = frozenset(("settings", "stars", "tagged", "noted", "read"))
 _VERSION_FIRST = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*version[ \t]*=")
 
 
@@ -175,7 +185,13 @@ def parse(data: bytes) -> Loaded:
         raise NotState("it holds only comments")
     loaded = Loaded(State(), doc.pop("version", FORMAT_VERSION))
     state, problems = loaded.state, loaded.problems
-    sections = {"settings": _parse_settings, "stars": _parse_stars, "tagged": _parse_tagged, "read": _parse_read}
+    sections = {
+        "settings": _parse_settings,
+        "stars": _parse_stars,
+        "tagged": _parse_tagged,
+        "noted": _parse_noted,
+        "read": _parse_read,
+    }
     for name, value in doc.items():
         if name not in sections:
             state.raw[name] = _sorted(value)
@@ -214,29 +230,50 @@ def _parse_stars(table: dict, state: State, problems: list[str]) -> None:
 
 
 def _parse_tagged(table: dict, state: State, problems: list[str]) -> None:
+    def names(tags: object) -> dict[str, str] | None:
+        """The tags by key (the first spelling of a tag wins), or None for no list of tags."""
+        cleaned = [" ".join(clean(tag).split()) for tag in tags] if _is_strings(tags) else []
+        unique = {tag_key(name): name for name in reversed(cleaned) if name}
+        return unique or None
+
+    for paper_id, star, unique in _snapshot_entries("tagged", "tags", names, table, state.raw_tagged, problems):
+        state.tagged[paper_id] = Tagged(star.paper, sort_tags(unique.values()), star.starred_at or "", star.digest)
+
+
+def _parse_noted(table: dict, state: State, problems: list[str]) -> None:
+    def text(note: object) -> str | None:
+        return clean(note, multiline=True) if isinstance(note, str) and note.strip() else None
+
+    for paper_id, star, note in _snapshot_entries("noted", "note", text, table, state.raw_noted, problems):
+        state.noted[paper_id] = Noted(star.paper, note, star.starred_at or "", star.digest)
+
+
+def _snapshot_entries(
+    name: str, own: str, read_own: Callable[[object], object], table: dict, raw_entries: dict, problems: list[str]
+) -> Iterator[tuple[str, Star, object]]:
+    """The readable entries of a table of papers with a mark of their own (``own``, read by
+    ``read_own``, None when unreadable) and a snapshot with ``saved_at``: (shown id, snapshot,
+    mark). What is not read goes to ``raw_entries``, with a problem for an unreadable entry."""
     for paper_id, entry in table.items():
-        where = f"tagged.{_key(paper_id)}"
+        where = f"{name}.{_key(paper_id)}"
         fields = {
             key: value
             for key, value in (entry.items() if isinstance(entry, dict) else ())
             if key != "starred_at" and (_is_star_field(key, value) or key == "saved_at" and isinstance(value, str))
         }
-        tags = entry.get("tags") if isinstance(entry, dict) else None
-        names = [" ".join(clean(tag).split()) for tag in tags] if _is_strings(tags) else []
-        if "title" not in fields or "saved_at" not in fields or not any(names):
-            state.raw_tagged[paper_id] = _sorted(entry)
-            problems.append(f"{where} {'needs a title, saved_at and tags' if isinstance(entry, dict) else 'is not a table'}")
+        mark = read_own(entry.get(own)) if isinstance(entry, dict) else None
+        if "title" not in fields or "saved_at" not in fields or mark is None:
+            raw_entries[paper_id] = _sorted(entry)
+            problems.append(f"{where} {f'needs a title, saved_at and {own}' if isinstance(entry, dict) else 'is not a table'}")
             continue
-        fields["tags"] = tags
+        fields[own] = entry[own]
         raw = {key: value for key, value in entry.items() if key not in fields}
         if wrong := sorted(raw.keys() & _STAR_FIELDS):
             problems.append(f"{where}: {', '.join(wrong)} of the wrong type")
         shown_id = clean(paper_id)
         if raw:
-            state.raw_tagged[shown_id] = _sorted(raw)
-        star = _star(paper_id, {**fields, "starred_at": fields["saved_at"]})
-        unique = {tag_key(name): name for name in reversed(names) if name}  # the first spelling of a tag wins
-        state.tagged[shown_id] = Tagged(star.paper, sort_tags(unique.values()), star.starred_at or "", star.digest)
+            raw_entries[shown_id] = _sorted(raw)
+        yield shown_id, _star(paper_id, {**fields, "starred_at": fields["saved_at"]}), mark
 
 
 def _star(paper_id: str, table: dict) -> Star:
@@ -313,6 +350,7 @@ def dump(state: State) -> bytes:
         "settings": bool(settings),
         "stars": bool(state.stars or state.raw_stars),
         "tagged": bool(state.tagged or state.raw_tagged),
+        "noted": bool(state.noted or state.raw_noted),
         "read": _has_read(state.read),
     }
     raw = {key: value for key, value in state.raw.items() if not written.get(key)}  # a known section wins
@@ -322,7 +360,9 @@ def dump(state: State) -> bytes:
     if written["stars"]:
         _stars(state, out)
     if written["tagged"]:
-        _tagged(state, out)
+        _snapshot_tables("tagged", {paper_id: ("tags", list(entry.tags), entry) for paper_id, entry in state.tagged.items()}, state.raw_tagged, out)
+    if written["noted"]:
+        _snapshot_tables("noted", {paper_id: ("note", entry.text, entry) for paper_id, entry in state.noted.items()}, state.raw_noted, out)
     if written["read"]:
         out += _read_table(state.read)
     for key, value in raw.items():
@@ -442,19 +482,19 @@ def _star_table(star: Star | None, raw: dict | None) -> dict:
     return table
 
 
-def _tagged(state: State, out: list[str]) -> None:
-    """Add each tagged paper's table (its tags, then the snapshot as a star table has it)."""
-    loose = {paper_id: value for paper_id, value in sorted(state.raw_tagged.items()) if not isinstance(value, dict)}
+def _snapshot_tables(name: str, entries: dict[str, tuple[str, object, Tagged | Noted]], raw_entries: dict, out: list[str]) -> None:
+    """Add each entry's table (its own mark first, then the snapshot as a star table has it)."""
+    loose = {paper_id: value for paper_id, value in sorted(raw_entries.items()) if not isinstance(value, dict)}
     if loose:
-        _table("tagged", loose, out)
-    for paper_id in sorted(state.tagged.keys() | state.raw_tagged.keys() - loose.keys()):
-        entry, raw = state.tagged.get(paper_id), state.raw_tagged.get(paper_id)
-        if entry is None:
+        _table(name, loose, out)
+    for paper_id in sorted(entries.keys() | raw_entries.keys() - loose.keys()):
+        raw = raw_entries.get(paper_id)
+        if paper_id not in entries:
             table = raw
         else:
-            snapshot = _star_table(entry.as_star(), None)
-            table = {"tags": list(entry.tags)}
-            table.update(("saved_at" if key == "starred_at" else key, value) for key, value in snapshot.items())
+            own, mark, entry = entries[paper_id]
+            table = {own: mark}
+            table.update(("saved_at" if key == "starred_at" else key, value) for key, value in _star_table(entry.as_star(), None).items())
             if raw:
                 table.update((key, value) for key, value in raw.items() if key not in table)
-        _table(f"tagged.{_key(paper_id)}", table, out)
+        _table(f"{name}.{_key(paper_id)}", table, out)

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
-from reader.core.model import Paper, Star, Tagged, tag_key
+from reader.core.model import Noted, Paper, Star, Tagged, tag_key
 from reader.core.sanitize import clean
+from reader.core.store.notes import NoteEdit, apply_note, later_edit, note_text
 
 COMPACT_ID = re.compile(r"([0-9]{4})\.([0-9]{4,5})")
 """A new-style arXiv id, ``yymm.number``: stored as a number in its month."""
@@ -101,6 +102,10 @@ class State:
     """Tagged papers by id (``[tagged]``); never one without tags."""
     raw_tagged: Raw = field(default_factory=dict)
     """Per tagged id: the keys of its table not understood, or the whole value when unreadable."""
+    noted: dict[str, Noted] = field(default_factory=dict)
+    """Papers with a note by id (``[noted]``); never one with an empty note."""
+    raw_noted: Raw = field(default_factory=dict)
+    """Per noted id: the keys of its table not understood, or the whole value when unreadable."""
 
     def copy(self) -> State:
         return State(
@@ -112,6 +117,8 @@ class State:
             dict(self.raw_settings),
             dict(self.tagged),
             dict(self.raw_tagged),
+            dict(self.noted),
+            dict(self.raw_noted),
         )
 
 
@@ -127,12 +134,16 @@ class Ops:
     """Per (paper id, :func:`tag_key`): the tag's name to put on, or None to take it off."""
     snapshots: dict[str, Tagged] = field(default_factory=dict)
     """The paper's snapshot for a tag put on a paper that has none in the state yet."""
+    notes: dict[str, NoteEdit] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.read or self.stars or self.settings or self.tags)
+        return bool(self.read or self.stars or self.settings or self.tags or self.notes)
 
-    def apply(self, state: State) -> None:
-        """Put these ops on top of ``state``; the raw parts of the file no op touches stay."""
+    def apply(self, state: State) -> list[str]:
+        """Put these ops on top of ``state``; the raw parts of the file no op touches stay.
+
+        Note edits become edits over the notes of ``state`` (the merged note where another instance
+        changed it too, see :mod:`.notes`); returns the ids of those conflicts, each reported once."""
         for paper_id, read in self.read.items():
             (state.read.add if read else state.read.discard)(paper_id)
         for paper_id, star in self.stars.items():
@@ -148,6 +159,12 @@ class Ops:
             state.raw_settings.pop(key, None)
         for (paper_id, key), name in self.tags.items():
             _apply_tag(state, paper_id, key, name, self.snapshots.get(paper_id))
+        conflicts = []
+        for paper_id, edit in list(self.notes.items()):
+            self.notes[paper_id], conflict = apply_note(state, paper_id, edit)
+            if conflict:
+                conflicts.append(paper_id)
+        return conflicts
 
     def update(self, later: Ops) -> None:
         self.read.update(later.read)
@@ -155,6 +172,8 @@ class Ops:
         self.settings.update(later.settings)
         self.tags.update(later.tags)
         self.snapshots.update(later.snapshots)
+        for paper_id, edit in later.notes.items():
+            self.notes[paper_id] = later_edit(self.notes.get(paper_id), edit)
 
 
 def _apply_tag(state: State, paper_id: str, key: str, name: str | None, snapshot: Tagged | None) -> None:
@@ -253,6 +272,22 @@ class Marks:
                     names[key] = tag
         return list(sort_tags(names.values()))
 
+    def note_of(self, paper_id: str) -> str | None:
+        with self._lock:
+            entry = self._view.noted.get(paper_id)
+        return entry.text if entry else None
+
+    def noted(self) -> list[Noted]:
+        """Papers with a note, oldest first."""
+        with self._lock:
+            entries = list(self._view.noted.values())
+        return sorted(entries, key=lambda entry: (entry.saved_at, entry.paper.id))
+
+    def notes(self) -> dict[str, str]:
+        """Every note by paper id (a new dict)."""
+        with self._lock:
+            return {paper_id: entry.text for paper_id, entry in self._view.noted.items()}
+
     # -- changes ---------------------------------------------------------------
 
     def set_read(self, paper_id: str, read: bool = True) -> bool:
@@ -322,6 +357,16 @@ class Marks:
             had = self.has_tag(paper_id, name)
             self._record(Ops(tags={(paper_id, tag_key(name)): None}))
             return had
+
+    def set_note(self, paper: Paper, text: str, digest: str | None = None) -> bool:
+        """Write the paper's note (a snapshot of it is kept); empty text removes it. True if it changed."""
+        new = note_text(text)
+        with self._lock:
+            entry = self._view.noted.get(paper.id)
+            old = entry.text if entry else None
+            snapshot = entry or Noted(paper, "", utc_now(), digest)
+            self._record(Ops(notes={paper.id: NoteEdit(new, old, snapshot)}))
+            return new != old
 
     def set_setting(self, key: str, value: str | bool) -> None:
         """Remember a UI choice across runs (``detail_view = "abstract"``)."""

@@ -153,11 +153,14 @@ def stamp_of(info: os.stat_result) -> Stamp:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def write_atomic(path: Path, data: bytes) -> Stamp:
-    """Replace ``path`` by ``data`` so a crash at any moment leaves the old or the new file; returns its stamp."""
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> Stamp:
+    """Replace ``path`` by ``data`` so a crash at any moment leaves the old or the new file
+    (with permissions ``mode``, else only the user's); returns its stamp."""
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as file:
+            if mode is not None:
+                os.fchmod(file.fileno(), mode)
             file.write(data)
             file.flush()
             os.fsync(file.fileno())

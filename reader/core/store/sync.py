@@ -13,6 +13,7 @@ from reader.core.model import tag_key
 from reader.core.sanitize import clean
 from reader.core.store import fileformat, ondisk
 from reader.core.store.marks import Marks, Ops, State
+from reader.core.store.notes import NoteEdit
 from reader.core.store.ondisk import LockTimeout, NotOurs, Stamp, StateLock, Unstable
 
 _RACY_NS = 2_000_000_000
@@ -73,7 +74,7 @@ class FileSync(Marks):
                     raise ForeignVersion  # the notice was given when the file was read
                 base = self._disk if seen is None else seen
                 new = base.copy()
-                ops.apply(new)
+                conflicts = ops.apply(new)
                 if new != base or self._restore:
                     ondisk.remove_stale_temp_files(self.path)
                     data = fileformat.dump(new)
@@ -91,6 +92,7 @@ class FileSync(Marks):
             if not isinstance(exc, (ForeignVersion, Unstable)):
                 self._fail(exc)
             return False
+        self._tell_conflicts(new, conflicts)
         if seen is None:
             self._disk = new
         else:
@@ -142,10 +144,17 @@ class FileSync(Marks):
         self._disk = disk
         view = disk.copy()
         with self._lock:
-            self._pending.apply(view)
+            self._tell_conflicts(view, self._pending.apply(view))
             if view != self._view:
                 self._view = view
                 self._changed = True
+
+    def _tell_conflicts(self, state: State, paper_ids: list[str]) -> None:
+        """Say which notes were changed here and in another instance (both are kept in the note)."""
+        for paper_id in paper_ids:
+            entry = state.noted.get(paper_id)
+            title = entry.paper.title if entry else paper_id
+            self.notices.append(clean(f"The note on {title} was changed in another window too: both versions are kept in it."))
 
     def _read_changes(self, *, at_start: bool = False) -> State | None:
         """The file's state if it differs from what this instance last saw, else None.
@@ -210,6 +219,7 @@ class FileSync(Marks):
                 for paper_id, entry in self._view.tagged.items():
                     whole.tags.update({(paper_id, tag_key(tag)): tag for tag in entry.tags})
                     whole.snapshots[paper_id] = entry
+                whole.notes = {paper_id: NoteEdit(entry.text, entry.text, entry) for paper_id, entry in self._view.noted.items()}
                 whole.update(self._pending)
                 self._pending = whole
             self.notices.append(clean(

@@ -33,12 +33,19 @@ class ExportScreen(ModalScreen[str | None]):
         Binding("escape,q", "dismiss", "Close", id="close-export"),
     ]
 
-    def __init__(self, stars: list[Star], export_dir: str | None, tags: Mapping[str, Sequence[str]] | None = None) -> None:
-        """Export ``stars`` (with their ``tags``, paper id -> names, where a format carries
-        them); each format proposes a file in ``export_dir`` (None: home)."""
+    def __init__(
+        self,
+        stars: list[Star],
+        export_dir: str | None,
+        tags: Mapping[str, Sequence[str]] | None = None,
+        notes: Mapping[str, str] | None = None,
+    ) -> None:
+        """Export ``stars`` with their ``tags`` (paper id -> names) and ``notes`` (paper id ->
+        text); each format proposes a file in ``export_dir`` (None: home)."""
         super().__init__()
         self._stars = stars
         self._tags = tags or {}
+        self._notes = notes or {}
         self._formats = {name: fmt.description for name, fmt in FORMATS.items()}
         today = date.today()
         self._default_paths = {name: default_path(name, export_dir, today) for name in FORMATS}
@@ -110,7 +117,7 @@ class ExportScreen(ModalScreen[str | None]):
         if not to_clipboard and not text:
             self.show_error("Give a path to write to.")
             return
-        content = render(self._stars, self._format, self._tags)
+        content = render(self._stars, self._format, self._tags, self._notes)
         count = len(self._stars)
         if to_clipboard:
             self.app.copy_to_clipboard(content)

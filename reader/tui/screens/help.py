@@ -41,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
             yield Static(table)
-            yield Static("Ctrl+P opens the command palette with the same actions. Esc closes this help.", id="help-note")
+            yield Static("Ctrl+P: the same actions in the command palette. Esc closes.", id="help-note")
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._hint_more)

@@ -23,6 +23,8 @@ from reader.core.model import Paper
 from reader.core.session import ReadingSession
 from reader.tui.keys import READING_KEYS
 from reader.tui.links import LinkActions
+from reader.tui.noting import NoteActions
+from reader.tui.saving import SaveSearchActions
 from reader.tui.searching import SearchActions
 from reader.tui.tagging import TagActions
 from reader.tui.widgets.digest_header import DigestHeader
@@ -31,7 +33,7 @@ from reader.tui.widgets.paper_list import PaperList
 from reader.tui.widgets.search_bar import SearchBar
 from reader.tui.widgets.section_list import SectionList
 
-class MainScreen(LinkActions, SearchActions, TagActions, Screen[None]):
+class MainScreen(LinkActions, SearchActions, TagActions, NoteActions, SaveSearchActions, Screen[None]):
     """Sidebar, paper list and detail pane; the reading keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(READING_KEYS)
@@ -303,6 +305,13 @@ class MainScreen(LinkActions, SearchActions, TagActions, Screen[None]):
             return
         self._toggle_filter("interests_only", "Showing papers that match your interests")
 
+    def action_toggle_muted(self) -> None:
+        if not self.session.muting:
+            self.say("No mute rules: add mute = [\"query\", …] to the config file.", 5)
+            return
+        self._toggle_filter("show_muted", "Showing muted papers too")
+        self._refresh_sidebar()
+
     def _toggle_filter(self, name: str, when_on: str) -> None:
         on = self.session.toggle_filter(name)
         self.refresh_list()
@@ -372,7 +381,8 @@ class MainScreen(LinkActions, SearchActions, TagActions, Screen[None]):
             self.say("Nothing starred yet: s on a paper stars it.")
             return
         tags = {star.paper.id: self.session.tags_of(star.paper.id) for star in stars}
-        self.app.push_screen(ExportScreen(stars, self.session.config.export_dir, tags), self._exported)
+        export = ExportScreen(stars, self.session.config.export_dir, tags, self.session.store.notes())
+        self.app.push_screen(export, self._exported)
 
     def _exported(self, message: str | None) -> None:
         if message:

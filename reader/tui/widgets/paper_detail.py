@@ -40,6 +40,8 @@ class DetailOptions:
     starred: bool = False
     read: bool = False
     tags: tuple[str, ...] = ()
+    note: str | None = None
+    """The user's note on the paper, shown first."""
     days: tuple[str, ...] = ()
     """The days an archive's paper appeared on (none for one digest)."""
 
@@ -56,6 +58,7 @@ def detail_options(session: ReadingSession, paper: Paper | None) -> DetailOption
         starred=bool(paper and session.is_starred(paper.id)),
         read=bool(paper and session.is_read(paper.id)),
         tags=session.tags_of(paper.id) if paper else (),
+        note=session.note_of(paper.id) if paper else None,
         days=session.days_of(paper) if paper else (),
     )
 
@@ -71,6 +74,7 @@ class PaperDetail(LineView):
         "paper-detail--tab",
         "paper-detail--tab-active",
         "paper-detail--note",
+        "paper-detail--user-note",
         "paper-detail--match",
         "paper-detail--interest",
     }
@@ -111,7 +115,12 @@ class PaperDetail(LineView):
             first.append_text(marked(options.math(paragraphs[0]) if paragraphs else ""))
             return [first, *(marked(options.math(part)) for part in paragraphs[1:]), Text()]
 
-        blocks = [marked(options.math(paper.title), style("paper-detail--title"))]
+        blocks = []
+        if options.note:  # first: why the user kept this paper
+            blocks.append(Text.assemble(("Note", style("paper-detail--label")), ("  a edits", style("paper-detail--note"))))
+            blocks += [marked(line, style("paper-detail--user-note")) for line in options.note.split("\n")]
+            blocks.append(Text())
+        blocks.append(marked(options.math(paper.title), style("paper-detail--title")))
         if paper.authors:
             blocks.append(marked(", ".join(paper.authors), style("paper-detail--authors")))
         meta = f"arXiv:{paper.id}{paper.version or ''}" if paper.has_arxiv_id else "no arXiv id"

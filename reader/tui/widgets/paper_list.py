@@ -147,9 +147,10 @@ class PaperList(LineView):
         self._drawn.clear()
 
     def _row_text(self, info: RowInfo, width: int) -> Text:
-        """``★•◆ 56/100 cs.CV     Title  译名…   First Author et al.``: marks, a fork's relevance
-        score, the category where the list mixes them, the title and a fork's translation of
-        it, and the first author where the row has room."""
+        """``★•◆ 56/100 cs.CV     Title #✎  译名…   First Author et al.``: marks, a fork's relevance
+        score, the category where the list mixes them, the title (``#`` if the paper is tagged,
+        ``✎`` if it has a note) and a fork's translation of it, and the first author where the
+        row has room."""
         style = self.get_component_rich_style
         row = Text(no_wrap=True, end="")
         row.append("★" if info.starred else " ", style("paper-list--star"))
@@ -167,6 +168,8 @@ class PaperList(LineView):
         row.append(info.title, style("paper-list--read" if info.read else "paper-list--unread"))
         for start, end in info.highlights:
             row.stylize(style("paper-list--match"), title_start + start, title_start + end)
+        if info.tagged or info.noted:  # after the title: the columns before it stay as they are
+            row.append(" " + "#" * info.tagged + "✎" * info.noted, style("paper-list--meta"))
         if info.translated_title:
             row.append(f"  {info.translated_title}", style("paper-list--meta"))
         if info.authors and width >= AUTHORS_FROM:
