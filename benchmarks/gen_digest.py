@@ -74,7 +74,9 @@ def shares(count: int) -> list[tuple[str, int]]:
     return [(name, base + (1 if i < rest else 0)) for i, name in enumerate(used)]
 
 
-def render(count: int) -> str:
+def render(count: int, start: int = 0) -> str:
+    """The digest of ``count`` papers; ``start`` shifts the ids (and entries), so days of a
+    generated year (``gen_year``) can share some papers and not others."""
     entries = source_entries()
     parts = ["<div id=toc></div>\n\n# Table of Contents\n\n"]
     parts += [f"- [{name}](#{name}) [Total: {n}]\n" for name, n in shares(count)]
@@ -83,10 +85,10 @@ def render(count: int) -> str:
     for name, n in shares(count):
         parts.append(f"<div id='{name}'></div>\n\n# {name} [[Back]](#toc)\n\n")
         for _ in range(n):
-            entry = entries[index % len(entries)]
+            entry = entries[(start + index) % len(entries)]
             heading, body = entry.split("\n", 1)
             title = _HEADING.fullmatch(heading)["title"]
-            new_id = paper_id(index)
+            new_id = paper_id(start + index)
             body = _CATEGORY.sub(f"Main category: {name}", body, count=1)
             parts.append(f"### [{index + 1}] [{title}](https://arxiv.org/abs/{new_id})\n{body}\n\n\n")
             index += 1

@@ -221,12 +221,17 @@ class Tmux:
     def pane(self, name: str, fmt: str) -> str:
         return self.run("display-message", "-p", "-t", name, fmt).strip()
 
-    def launch(self, target: Target, *, measure_rss: bool) -> tuple[float, float | None, float | None]:
-        """(first paint s, peak RSS MB or None, s until idle or None) of one start of ``target``."""
+    def launch(
+        self, target: Target, *, measure_rss: bool, env_extra: dict[str, str] | None = None, gone: str | None = None, gone_timeout: float = 600.0
+    ) -> tuple[float, float | None, float | None]:
+        """(first paint s, peak RSS MB or None, s until idle or None) of one start of ``target``.
+        With ``gone``: the third figure is the time until that text left the screen (a build's
+        progress), and the RSS is taken then."""
         self.count += 1
         name = f"run{self.count}"
         state = Path(tempfile.mkdtemp(prefix="state-", dir=self.temp.name))
         env = ["-e", f"DIGEST_READER_STATE={state / 'state.toml'}", "-e", f"DIGEST_READER_CONFIG={state / 'config.toml'}"]
+        env += [part for key, value in (env_extra or {}).items() for part in ("-e", f"{key}={value}")]
         pid = None
         try:
             start = time.perf_counter()
@@ -251,7 +256,7 @@ class Tmux:
                 raise LaunchError(f"the pane is {size}, not {WIDTH}x{HEIGHT}")
             if not measure_rss:
                 return paint, None, None
-            loaded = self._wait_idle(name, pid, start)
+            loaded = self._wait_gone(name, gone, start, gone_timeout) if gone else self._wait_idle(name, pid, start)
             rss = _vm_hwm(pid)
             self.run("send-keys", "-t", name, "q", check=False)
             self._wait_exit(name, pid, 10.0)
@@ -289,6 +294,14 @@ class Tmux:
             if now - start > LAUNCH_TIMEOUT:
                 raise LaunchError(f"not idle within {LAUNCH_TIMEOUT:.0f} s of the start")
             time.sleep(0.1)
+
+    def _wait_gone(self, name: str, text: str, start: float, timeout: float) -> float:
+        """Wait until ``text`` is no longer on the screen; returns s since spawn."""
+        while text in (self.capture(name) or text):
+            if time.perf_counter() - start > timeout:
+                raise LaunchError(f"{text!r} still on the screen {timeout:.0f} s after the start")
+            time.sleep(0.05)
+        return time.perf_counter() - start
 
     def _wait_exit(self, name: str, pid: int, timeout: float) -> None:
         deadline = time.perf_counter() + timeout
@@ -651,6 +664,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and no 50k size (under a minute)")
     parser.add_argument("--no-bytecode-cache", action="store_true", help="keep the caller's PYTHONDONTWRITEBYTECODE: every start compiles reader/ from source")
     parser.add_argument("--paint-only", action="store_true", help="only first paint of today.md against the floor, 11 interleaved rounds (about 20 s)")
+    parser.add_argument("--year", action="store_true", help="only the year benchmark of the inbox (benchmarks/year_bench.py; a 350 MB generated year, several minutes)")
     parser.add_argument("--keys-worker", nargs=3, metavar=("KIND", "PATH", "PRESSES"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.keys_worker:
@@ -669,6 +683,14 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.paint_only:
         return paint_only(log)
+    if args.year:
+        import year_bench
+
+        table = Table()
+        year_bench.measure(table, log, quick)
+        table.print()
+        print(f"\nTotal benchmark time {time.perf_counter() - began:.0f} s (Python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
+        return 0
 
     sizes = (1_000, 10_000) if quick else (1_000, 10_000, 50_000)
     log("generating digests (cached in benchmarks/generated/)")

@@ -62,8 +62,8 @@ def make_archive_app(state_dir: Path, folder: Path, **options):
     return rebuilt(app, DaySource([folder]))
 
 
-def rebuilt(app, days):
-    """``app`` built again with ``days``: same store, config and opener."""
+def rebuilt(app, days, index_path=None):
+    """``app`` built again with ``days`` (and the index at ``index_path``): same store, config and opener."""
     from reader.tui.app import DigestReader
 
     again = DigestReader(
@@ -72,6 +72,7 @@ def rebuilt(app, days):
         config_path=app.config_path,
         open_url=app.main.open_url,
         days=days,
+        index_path=index_path,
     )
     again.main.status_scale = app.main.status_scale
     return again

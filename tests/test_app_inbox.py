@@ -48,3 +48,18 @@ async def test_a_day_added_and_one_changed_while_running_are_picked_up_without_m
         assert await eventually(pilot, lambda: "2601.00052" in app.session.library.archive.days_of)
         assert "2601.00010" not in app.session.library.archive.days_of, "the changed day as it is now"
         assert app.main.paper_list.current.id == on_show
+
+
+async def test_with_the_index_the_detail_pane_reads_the_text_from_it(tmp_path):
+    from archive_support import rebuilt
+    from reader.core.archive.days import DaySource
+
+    folder = week(tmp_path / "days")
+    app = make_archive_app(tmp_path, folder)
+    app = rebuilt(app, DaySource([folder]), index_path=tmp_path / "cache" / "index.sqlite3")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        assert app.session.text_index is not None and app.main.paper_list.current.tldr is None, "the list holds light papers"
+        assert "TL;DR: Summary of paper 1." in screen_text(app) and "Motivation: Why paper 1." in screen_text(app)
+        await pilot.press("s")
+        assert app.store.stars()[0].paper.abstract == "The abstract of paper 1."

@@ -145,6 +145,9 @@ class Library:
             papers = [paper for paper in papers if is_interesting(paper)]
         return papers
 
+    def unread_count(self, papers: list[Paper], is_read: Callable[[str], bool], read: set[str] | None) -> int:
+        return sum(1 for paper in papers if not is_read(paper.id))
+
     def entries(self, starred: list[Paper]) -> list[tuple[str, str, list[Paper]]]:
         """(key, label, papers) of each sidebar line the library lists itself (no tags)."""
         labels = {ALL: "All", STARRED: "Starred"}
@@ -157,19 +160,21 @@ class Library:
         is_interesting: Callable[[Paper], bool] | None,
         starred: list[Paper],
         tags: Iterable[tuple[str, str, list[Paper]]] = (),
+        read: set[str] | None = None,
         hidden: Container[str] = frozenset(),
     ) -> list[Count]:
         """One line per sidebar entry with its total, unread and interesting counts; after
         Starred, one per entry of ``tags`` (key, label, papers): the Tags group and each tag.
 
-        ``is_interesting`` None means no interests are configured: every count is 0. The
-        ``hidden`` ids (muted) are not counted.
+        ``is_interesting`` None means no interests are configured: every count is 0. ``read``,
+        the read ids ``is_read`` asks, lets a library count by set operations. The ``hidden``
+        ids (muted) are not counted.
         """
         lines = []
         for key, label, papers in [*self.entries(starred), *tags]:
             if hidden:
                 papers = [paper for paper in papers if paper.id not in hidden]
-            unread = sum(1 for paper in papers if not is_read(paper.id))
+            unread = self.unread_count(papers, is_read, read)
             interesting = sum(1 for paper in papers if is_interesting(paper)) if is_interesting else 0
             lines.append(Count(key, label, len(papers), unread, interesting))
         return lines

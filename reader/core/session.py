@@ -490,6 +490,7 @@ class ReadingSession:
                 is_interesting=self.is_interesting if self.interests else None,
                 starred=self.starred_papers(),
                 tags=searches + tags,
+                read=self._read,
                 hidden=self.hidden(),
             )
         return self._counts

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from reader.core.search import content_fields, fold
 
 APPLICATION_ID = 0x64724958
 """``PRAGMA application_id`` of our cache ("drIX"): another program's database is not ours."""
-SCHEMA = 1
+SCHEMA = 2
 """``PRAGMA user_version``: a cache of another schema is rebuilt."""
 BUSY_MS = 10_000
 """How long a write waits for another instance's (a day's rows take milliseconds)."""
@@ -39,15 +40,19 @@ ROW_EXTRA = frozenset(("relevance", "相关性", "recommendation", "interest sco
 
 _TABLES = """
 CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, size INTEGER, mtime_ns INTEGER,
-                   sha TEXT, date TEXT, name TEXT, error TEXT, warnings TEXT);
+                   sha TEXT, date TEXT, name TEXT, error TEXT, warnings TEXT, searchable INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE copies(rowid INTEGER PRIMARY KEY, file INTEGER NOT NULL, pos INTEGER, id TEXT NOT NULL,
                     richness INTEGER, light TEXT NOT NULL, full TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX copies_by_file ON copies(file, pos);
 CREATE INDEX copies_by_id ON copies(id, richness);
 CREATE TABLE entries(file INTEGER NOT NULL, pos INTEGER, section TEXT, copy INTEGER);
 CREATE INDEX entries_by_file ON entries(file, pos);
-CREATE VIRTUAL TABLE texts USING fts5(text, content='copies', content_rowid='rowid', tokenize='trigram');
+CREATE VIRTUAL TABLE texts USING fts5(text, content='copies', content_rowid='rowid', tokenize='trigram', detail=none);
+INSERT INTO texts(texts, rank) VALUES('automerge', 16);
+INSERT INTO texts(texts, rank) VALUES('crisismerge', 64);
 """
+CACHE_KIB = 16_000
+"""SQLite's page cache per connection: enough for a day's writes, small beside the papers."""
 
 
 class NotOurs(Exception):
@@ -80,11 +85,11 @@ def _light_json(paper: Paper) -> str:
 def _paper_from(paper_id: str, light: str, full: str | None = None) -> Paper:
     title, version, url, authors, category, categories, pdf, extra = json.loads(light)
     fields = json.loads(full) if full is not None else {}
-    return Paper(
-        paper_id, title, version, url, tuple(authors), category,
+    return Paper(  # names repeat across 100,000 papers: one string each
+        paper_id, title, version, url, tuple(map(sys.intern, authors)), category and sys.intern(category),
         **{name: fields.get(name) for name in (*SUMMARY_FIELDS, "abstract")},
         extra=tuple(tuple(pair) for pair in fields.get("extra", extra)),
-        categories=tuple(categories), pdf=pdf,
+        categories=tuple(map(sys.intern, categories)), pdf=pdf,
     )
 
 
@@ -140,6 +145,7 @@ class ArchiveIndex:
         """WAL and a busy timeout; our tables made in an empty file; NotOurs for another file."""
         try:
             db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+            db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             app, version = db.execute("PRAGMA application_id").fetchone()[0], db.execute("PRAGMA user_version").fetchone()[0]
@@ -207,9 +213,11 @@ class ArchiveIndex:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            old = db.execute("SELECT id FROM files WHERE path = ?", (os.fspath(day.path),)).fetchone()
+            old = db.execute("SELECT id, searchable FROM files WHERE path = ?", (os.fspath(day.path),)).fetchone()
             if old is not None:
-                db.execute("INSERT INTO texts(texts, rowid, text) SELECT 'delete', rowid, text FROM copies WHERE file = ?", old)
+                if old[1]:
+                    db.execute("INSERT INTO texts(texts, rowid, text) SELECT 'delete', rowid, text FROM copies WHERE file = ?", old[:1])
+                old = old[:1]
                 for table in ("copies", "entries"):
                     db.execute(f"DELETE FROM {table} WHERE file = ?", old)
                 db.execute("DELETE FROM files WHERE id = ?", old)
@@ -223,11 +231,10 @@ class ArchiveIndex:
             for position, paper in enumerate(digest.papers):
                 full = {name: getattr(paper, name) for name in (*SUMMARY_FIELDS, "abstract")} | {"extra": paper.extra}
                 text = "\n".join(fold(field) for field in (*content_fields(paper), *paper.authors))
-                rows[paper.id] = row = db.execute(
+                rows[paper.id] = db.execute(
                     "INSERT INTO copies(file, pos, id, richness, light, full, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (file_id, position, paper.id, rank(paper), _light_json(paper), json.dumps(full, ensure_ascii=False), text),
                 ).lastrowid
-                db.execute("INSERT INTO texts(rowid, text) VALUES (?, ?)", (row, text))
             db.executemany(
                 "INSERT INTO entries(file, pos, section, copy) VALUES (?, ?, ?, ?)",
                 [(file_id, position, section, rows[paper.id]) for position, (section, paper) in enumerate(digest.entries)],
@@ -238,6 +245,26 @@ class ArchiveIndex:
             raise
         return self._read_day(file_id)
 
+    def make_searchable(self, keep_going=lambda: True) -> int:
+        """Put the text of days stored since into the full-text index, a day per transaction
+        (a second pass, so every day is readable first); returns how many days it indexed."""
+        db, done = self.db, 0
+        while keep_going():
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT id FROM files WHERE searchable = 0 LIMIT 1").fetchone()
+                if row is not None:
+                    db.execute("INSERT INTO texts(rowid, text) SELECT rowid, text FROM copies WHERE file = ?", row)
+                    db.execute("UPDATE files SET searchable = 1 WHERE id = ?", row)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            if row is None:
+                break
+            done += 1
+        return done
+
     # -- papers --------------------------------------------------------------------------
 
     def full(self, paper: Paper) -> Paper:
@@ -246,10 +273,11 @@ class ArchiveIndex:
         return _paper_from(paper.id, *row) if row is not None else paper
 
     def containing(self, value: str) -> set[str]:
-        """The ids of the papers whose folded text contains ``value`` (folded): FTS5 from three characters on."""
-        if len(value) >= 3:
-            query = '"' + value.replace('"', '""') + '"'
-            rows: Iterable = self.db.execute("SELECT c.id FROM texts JOIN copies c ON c.rowid = texts.rowid WHERE texts MATCH ?", (query,))
+        """The ids of the papers whose folded text contains ``value`` (folded): the trigram index
+        from three characters on, once every day is in it; else a scan of the stored text."""
+        if len(value) >= 3 and self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM files WHERE searchable = 0)").fetchone()[0]:
+            pattern = "*" + "".join(f"[{char}]" if char in "*?[" else char for char in value) + "*"
+            rows: Iterable = self.db.execute("SELECT c.id FROM texts JOIN copies c ON c.rowid = texts.rowid WHERE texts.text GLOB ?", (pattern,))
         else:
             rows = self.db.execute("SELECT id FROM copies WHERE instr(text, ?) > 0", (value,))
         return {paper_id for (paper_id,) in rows}

@@ -7,6 +7,7 @@ Like :class:`reader.core.loading.Loader`, it hands ``LoadUpdate``s (the digest a
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import sqlite3
@@ -62,7 +63,7 @@ class ArchiveLoader:
         deliver: Callable[[LoadUpdate], None],
         *,
         index: ArchiveIndex | None = None,
-        refresh_seconds: float = 0.5,
+        refresh_seconds: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.source = source
@@ -116,6 +117,7 @@ class ArchiveLoader:
                 return
             loaded: list[tuple[DayFile, Digest | str | None]] = [(day, self._known(day)) for day in days]
             sent_at: float | None = None
+            wait = self._refresh_seconds
             for position, (day, digest) in enumerate(loaded):
                 if digest is not None:
                     continue
@@ -124,11 +126,16 @@ class ArchiveLoader:
                 digest = self._read_day(day)
                 self._read[day.path] = (day.version, digest)
                 loaded[position] = (day, digest)
-                if progressive and (sent_at is None or self._clock() - sent_at >= self._refresh_seconds):
+                if progressive and (sent_at is None or self._clock() - sent_at >= wait):
+                    began = self._clock()
                     self._deliver(LoadUpdate(load_id, self._merged(loaded), done=False))
                     sent_at = self._clock()
+                    wait = max(self._refresh_seconds, 4 * (sent_at - began))  # merging is at most a fifth of the work
             if self._current == load_id:
                 self._deliver(LoadUpdate(load_id, self._merged(loaded), done=True))
+            if self.index is not None:
+                with contextlib.suppress(sqlite3.Error):  # the search scans the stored text meanwhile
+                    self.index.make_searchable(lambda: self._current == load_id)
 
     def _merged(self, loaded: list[tuple[DayFile, Digest | str | None]]) -> Archive:
         return merge(self.name, loaded, self.origin, self._ranks, self.index)
