@@ -160,8 +160,8 @@ def dump_lines(digest: Digest) -> Iterator[str]:
         sections = {}
         for section, paper in digest.entries:
             sections.setdefault(paper.id, section)
-        for paper in digest.papers:
-            fields = {**paper.to_dict(), "section": sections.get(paper.id), "days": list(digest.days_of.get(paper.id, ()))}
+        for paper in digest.papers:  # the text comes from the index one paper at a time
+            fields = {**digest.full(paper).to_dict(), "section": sections.get(paper.id), "days": list(digest.days_of.get(paper.id, ()))}
             yield json.dumps({key: fields[key] for key in (*DUMP_KEYS, "days")}, ensure_ascii=False)
         return
     for section, paper in digest.entries:
@@ -173,6 +173,7 @@ def dump_lines(digest: Digest) -> Iterator[str]:
 def load_targets(targets: list[str]) -> Digest:
     """The digest the PATH arguments mean (one day, or every day as one archive; ``-`` standard
     input), parsed; a UsageError if it cannot be."""
+    from reader.core.archive.index import ArchiveIndex, default_path
     from reader.core.archive.loading import load_paths
     from reader.core.config import user_path
     from reader.core.parse import DigestError
@@ -182,7 +183,7 @@ def load_targets(targets: list[str]) -> Digest:
             return read_stdin()
         if "-" in targets:
             raise UsageError("- (standard input) goes alone, without other PATHs")
-        return load_paths([user_path(target) for target in targets])
+        return load_paths([user_path(target) for target in targets], ArchiveIndex(default_path()))
     except (DigestError, ValueError) as error:
         raise UsageError(str(error)) from None
 

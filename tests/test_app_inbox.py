@@ -63,3 +63,21 @@ async def test_with_the_index_the_detail_pane_reads_the_text_from_it(tmp_path):
         assert "TL;DR: Summary of paper 1." in screen_text(app) and "Motivation: Why paper 1." in screen_text(app)
         await pilot.press("s")
         assert app.store.stars()[0].paper.abstract == "The abstract of paper 1."
+
+
+async def test_a_corrupt_index_is_rebuilt_and_said_and_interests_match_the_text_in_it(tmp_path):
+    from archive_support import rebuilt
+    from reader.core.archive.days import DaySource
+    from reader.core.config import Config
+
+    folder, cache = week(tmp_path / "days"), tmp_path / "index.sqlite3"
+    cache.write_bytes(b"not a database" * 100)
+    app = make_archive_app(tmp_path, folder, config=Config(mark_read="manual", interests=["abstract of paper 12"]))
+    app = rebuilt(app, DaySource([folder]), index_path=cache)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        assert any(notice.title == "Index rebuilt" and "was replaced" in notice.message for notice in app._notifications)
+        assert app.main.paper_list.current.abstract is None, "light papers in the list"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session.counts()[0].interesting == 1, "paper 12 matches by its abstract, read from the index"

@@ -212,3 +212,41 @@ def test_dump_reads_standard_input(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO((CORPUS / "today.md").read_bytes())))
     assert main(["--dump", "-", "--state", str(tmp_path / "s.toml")]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 128
+
+
+def test_the_config_names_the_folder_of_digests_and_a_missing_one_opens_the_sample(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from reader.core.config import load_config
+
+    config = tmp_path / "config.toml"
+    config.write_text('digests = "~/arxiv/data"\n', encoding="utf-8")
+    assert load_config(config).digests == str(Path.home() / "arxiv" / "data")
+    config.write_text(f'digests = "{tmp_path / "nowhere"}"\n', encoding="utf-8")
+    opened = {}
+
+    class Recorder:  # stands in for the app: what the command would open
+        return_code = 0
+
+        def __init__(self, **options) -> None:
+            opened.update(options)
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr("reader.tui.app.DigestReader", Recorder)
+    monkeypatch.setenv("TEXTUAL_DRIVER", "recorded")  # no terminal needed: nothing is drawn
+    assert main(["--state", str(tmp_path / "state.toml"), "--config", str(config)]) == 0
+    assert opened["sample"] and opened["days"] is None
+    assert any("no such folder; the bundled sample opens" in warning for warning in opened["config"].warnings)
+
+
+def test_the_header_shows_the_progress_of_a_first_read(tmp_path):
+    folder = week(tmp_path / "days")
+    updates = []
+    loader = ArchiveLoader(DaySource([folder]), updates.append, refresh_seconds=3600)
+    loader._run(loader._next(), True)
+    session = session_of(tmp_path, updates[0].digest)
+    assert "▰▰▱▱▱▱▱▱ 1/4 days read  ·  4 days" in session.header(4)[1]
+    session.set_digest(updates[-1].digest)
+    assert "days read" not in session.header(7)[1]

@@ -150,3 +150,20 @@ def test_search_scans_the_stored_text_until_the_full_text_pass_is_done(tmp_path)
     assert index.make_searchable() == 2 and index.make_searchable() == 0
     assert index.containing("ood") == scanned, "the trigram index finds what the scan found"
     assert index.containing("*ood") == set() and index.containing("[x]") == set(), "GLOB characters are plain text"
+
+
+def test_dump_of_a_folder_reads_through_the_index_and_a_cache_that_cannot_be_made_is_no_error(tmp_path, monkeypatch, capsys):
+    import json
+
+    from reader.cli import main
+
+    folder = week(tmp_path / "days")
+    monkeypatch.setenv("DIGEST_READER_CACHE", str(tmp_path / "cache" / "index.sqlite3"))
+    assert main(["--dump", str(folder), "--state", str(tmp_path / "s.toml")]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0]["motivation"] == "Why paper 1." and rows[0]["days"] == ["2026-11-25", "2026-11-24", "2026-11-23"]
+    assert (tmp_path / "cache" / "index.sqlite3").exists()
+    (tmp_path / "file").write_text("a file where the cache folder should be")
+    monkeypatch.setenv("DIGEST_READER_CACHE", str(tmp_path / "file" / "index.sqlite3"))
+    assert main(["--dump", str(folder), "--state", str(tmp_path / "s.toml")]) == 0
+    assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == rows

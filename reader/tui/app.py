@@ -206,6 +206,9 @@ class DigestReader(App[int]):
         interests and search off the UI thread."""
         if not self._completed:
             self._announce_warnings()
+            rebuilt = self._days.index.rebuilt if self._days is not None and self._days.index is not None else None
+            if rebuilt is not None:  # a damaged or foreign cache file: nothing lost, but say why it took long
+                self.notify(rebuilt, title="Index rebuilt", severity="warning", timeout=8, markup=False)
         self._completed = True
         self._match_interests()
         self._build_index()

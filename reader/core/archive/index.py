@@ -269,7 +269,10 @@ class ArchiveIndex:
 
     def full(self, paper: Paper) -> Paper:
         """The richest indexed copy of ``paper`` with all its text (the paper itself if none is indexed)."""
-        row = self.db.execute("SELECT light, full FROM copies WHERE id = ? ORDER BY richness DESC, file DESC LIMIT 1", (paper.id,)).fetchone()
+        try:
+            row = self.db.execute("SELECT light, full FROM copies WHERE id = ? ORDER BY richness DESC, file DESC LIMIT 1", (paper.id,)).fetchone()
+        except (sqlite3.Error, OSError):  # a cache that cannot be read: the paper as the list has it
+            return paper
         return _paper_from(paper.id, *row) if row is not None else paper
 
     def containing(self, value: str) -> set[str]:

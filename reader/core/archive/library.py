@@ -14,6 +14,8 @@ from reader.core.parse.builder import plural
 
 INBOX = "\x00inbox"
 """Sidebar key of every unread paper of every day."""
+PROGRESS_CELLS = 8
+"""The width of the header's progress bar while days are read."""
 CURRENT_DAY = "› "
 """Marks the day the category counts are of."""
 
@@ -135,8 +137,10 @@ class ArchiveLibrary(Library):
     def facts(self) -> list[str]:
         facts = [plural(len(self.archive.days), "day", "days")]
         pending = sum(1 for day in self.archive.days if day.pending)
-        if pending:  # the progress of a first read (or a rebuilt index)
-            facts.append(f"{len(self.archive.days) - pending}/{len(self.archive.days)} days read")
+        if pending:  # the progress of a first read (or a rebuilt index), first: a narrow header keeps it
+            done, total = len(self.archive.days) - pending, len(self.archive.days)
+            filled = done * PROGRESS_CELLS // total
+            facts.insert(0, f"{'▰' * filled}{'▱' * (PROGRESS_CELLS - filled)} {done}/{total} days read")
         if self.since is not None:
             label, newest = self.since
             facts.append(f"{self.archive.new_since(newest)} new since {label}")

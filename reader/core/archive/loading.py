@@ -43,10 +43,18 @@ def read_day(day: DayFile) -> Digest | str:
         return str(error)
 
 
-def load_archive(source: DaySource) -> Archive:
-    """Every day read now (``--dump``, ``--export``): DigestError if the paths mean no day at all."""
-    name, origin = archive_name(source.targets)
-    return merge(name, [(day, read_day(day)) for day in source.scan()], origin)
+def load_archive(source: DaySource, index: ArchiveIndex | None = None) -> Archive:
+    """Every day read now (``--dump``, ``--export``), through ``index`` if given (then the papers
+    are light: :meth:`Archive.full` has their text); DigestError if the paths mean no day at all."""
+    if index is None:
+        name, origin = archive_name(source.targets)
+        return merge(name, [(day, read_day(day)) for day in source.scan()], origin)
+    updates: list[LoadUpdate] = []
+    loader = ArchiveLoader(source, updates.append, index=index)
+    loader._run(loader._next(), False, searchable=False)
+    if updates[-1].error is not None:
+        raise DigestError(updates[-1].error)
+    return updates[-1].digest
 
 
 class ArchiveLoader:
@@ -106,7 +114,7 @@ class ArchiveLoader:
         self._current = load_id = next(self._ids)
         return load_id
 
-    def _run(self, load_id: int, progressive: bool) -> None:
+    def _run(self, load_id: int, progressive: bool, *, searchable: bool = True) -> None:
         with self._lock:
             if self._current != load_id:
                 return
@@ -133,7 +141,7 @@ class ArchiveLoader:
                     wait = max(self._refresh_seconds, 4 * (sent_at - began))  # merging is at most a fifth of the work
             if self._current == load_id:
                 self._deliver(LoadUpdate(load_id, self._merged(loaded), done=True))
-            if self.index is not None:
+            if self.index is not None and searchable:
                 with contextlib.suppress(sqlite3.Error):  # the search scans the stored text meanwhile
                     self.index.make_searchable(lambda: self._current == load_id)
 
@@ -169,9 +177,9 @@ def open_paths(paths: list[Path]) -> Digest | Path | DaySource:
     return open_digest(days[0].path) if len(days) == 1 else source
 
 
-def load_paths(paths: list[Path]) -> Digest:
-    """The digest (one day) or archive the paths mean, read now."""
+def load_paths(paths: list[Path], index: ArchiveIndex | None = None) -> Digest:
+    """The digest (one day) or archive the paths mean, read now (an archive through ``index``)."""
     opened = open_paths(paths)
     if isinstance(opened, DaySource):
-        return load_archive(opened)
+        return load_archive(opened, index)
     return opened if isinstance(opened, Digest) else load(opened)
