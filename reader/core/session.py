@@ -230,7 +230,7 @@ class ReadingSession(Finding, Marking):
                 names = sorted([*names, LATER if shown == tag_key(LATER) else shown], key=tag_key)
             tags = [(tag_scope(""), "Tags", [entry.paper for entry in tagged])] if tagged or shown is not None else []
             tags += [(tag_scope(name), f"  {name}", [entry.paper for entry in tagged if entry.has(name)]) for name in names]
-            searches = [(search_scope(name), f"⌕ {name}", self.saved_papers(name)) for name in self.config.searches]
+            searches = [(search_scope(name), f"/ {name}", self.saved_papers(name)) for name in self.config.searches]
             self._counts = self.library.counts(
                 is_read=self.is_read,
                 is_interesting=self.is_interesting if self.interests else None,
