@@ -156,3 +156,20 @@ def test_any_note_round_trips(text):
     store.set_note(FULL, text)
     loaded = fileformat.parse(fileformat.dump(store._view)).state
     assert loaded.noted == store._view.noted
+
+
+def test_an_edit_over_an_older_note_than_shown_keeps_the_newer_one_too(open_store):
+    one, two = open_store(), open_store()
+    one.set_note(FULL, "start")
+    one.flush()
+    two.refresh()
+    opened = two.note_of(FULL.id)  # an editor opens on "start"
+    one.set_note(FULL, "theirs")
+    one.flush()
+    two.refresh()  # while it is open, the other window's edit comes in
+    two.set_note(FULL, "mine", over=opened)
+    assert two.note_of(FULL.id) == "mine" + CONFLICT_MARK + "theirs"
+    assert len(two.notices) == 1
+    two.flush()
+    one.refresh()
+    assert one.note_of(FULL.id) == two.note_of(FULL.id) and len(two.notices) == 1

@@ -16,6 +16,8 @@ from reader.core.config import Config
 from reader.core.library import Count
 from reader.core.model import LATER, Digest, Paper, Star, tag_key
 from reader.core.store import MarkStore
+from reader.core.store.marks import SHOWN
+from reader.core.store.notes import note_text
 
 UNDO_DEPTH = 20
 """How many steps (an "all read", an unstar) ``U`` can take back, newest first."""
@@ -100,12 +102,16 @@ class Marking:
     def note_of(self, paper_id: str) -> str | None:
         return self.store.note_of(paper_id)
 
-    def set_note(self, paper: Paper, text: str) -> str:
-        """The note editor's save: write (or, empty, remove) the paper's note; what was done, for the user."""
+    def set_note(self, paper: Paper, text: str, over: object = SHOWN) -> str:
+        """The note editor's save: write (or, empty, remove) the paper's note, written ``over`` the
+        note the editor opened with; what was done, for the user."""
         had = self.store.note_of(paper.id) is not None
-        if not self.store.set_note(paper, text, self.digest.date or self.digest.name):
+        if not self.store.set_note(paper, text, self.digest.date or self.digest.name, over=over):
             return "Note unchanged"
-        if self.store.note_of(paper.id) is None:
+        note = self.store.note_of(paper.id)
+        if note != note_text(text):  # another window changed it since the editor opened
+            return "Note saved, and another window's change kept in it" if note_text(text) else "Note kept: another window changed it"
+        if note is None:
             return "Note removed"
         return "Note saved" if had else "Note added"
 

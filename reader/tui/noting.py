@@ -25,13 +25,16 @@ class NoteActions:
         paper = self.paper_list.current
         if paper is None:
             return
-        screen = NoteScreen(paper.title, self.session.note_of(paper.id))
-        self.app.push_screen(screen, lambda text: self._note_written(paper, text))  # type: ignore[attr-defined]
+        note = self.session.note_of(paper.id)
+        screen = NoteScreen(paper.title, note)
+        self.app.push_screen(screen, lambda text: self._note_written(paper, text, note))  # type: ignore[attr-defined]
 
-    def _note_written(self, paper: Paper, text: str | None) -> None:
+    def _note_written(self, paper: Paper, text: str | None, over: str | None) -> None:
+        """Save ``text``, written over the note ``over`` the editor opened with (another window
+        may have saved a change since: both are then kept)."""
         if text is None:
             return
-        self.say(f"{self.session.set_note(paper, text)}: {paper.title}")
+        self.say(f"{self.session.set_note(paper, text, over)}: {paper.title}")
         self.marks_changed()
         if self.session.query is not None:  # has:note and the note's words may match, or no longer
             self.refresh_list(paper.id)

@@ -101,12 +101,14 @@ class MarkStore(FileSync):
             self._thread = threading.Thread(target=self._run, name="mark-store-saver", daemon=True)
             self._thread.start()
 
-    def _record(self, ops: Ops) -> None:
+    def _record(self, ops: Ops) -> list[str]:
         """Show the ops now and save them soon (``_lock`` held)."""
-        super()._record(ops)
+        conflicts = super()._record(ops)
+        self._tell_conflicts(self._view, conflicts)  # a note edited over an older one than shown
         if self.path is not None:
             self._pending.update(ops)
             self._save_soon()
+        return conflicts
 
     def _save_soon(self) -> None:
         self._wake.set()

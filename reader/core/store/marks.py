@@ -204,6 +204,10 @@ def sort_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(tags, key=lambda tag: (tag_key(tag), tag)))
 
 
+SHOWN = object()
+"""``set_note``'s default: the text was written over the note shown now."""
+
+
 class Marks:
     """The queries and changes on marks in memory; thread-safe. Every change is :meth:`_record` ed."""
 
@@ -358,14 +362,18 @@ class Marks:
             self._record(Ops(tags={(paper_id, tag_key(name)): None}))
             return had
 
-    def set_note(self, paper: Paper, text: str, digest: str | None = None) -> bool:
-        """Write the paper's note (a snapshot of it is kept); empty text removes it. True if it changed."""
+    def set_note(self, paper: Paper, text: str, digest: str | None = None, *, over: object = SHOWN) -> bool:
+        """Write the paper's note (a snapshot of it is kept); empty text removes it. True if it changed.
+
+        ``over`` is the note the text was written over (what an editor opened with; None: no
+        note), when it may differ from the note shown now: another instance's edit that came
+        in meanwhile is then kept beside this one, not overwritten."""
         new = note_text(text)
         with self._lock:
             entry = self._view.noted.get(paper.id)
             old = entry.text if entry else None
             snapshot = entry or Noted(paper, "", utc_now(), digest)
-            self._record(Ops(notes={paper.id: NoteEdit(new, old, snapshot)}))
+            self._record(Ops(notes={paper.id: NoteEdit(new, old if over is SHOWN else over, snapshot)}))  # type: ignore[arg-type]
             return new != old
 
     def set_setting(self, key: str, value: str | bool) -> None:
@@ -382,10 +390,11 @@ class Marks:
             self._record(Ops(read=dict.fromkeys(ids, read)))
             return changed
 
-    def _record(self, ops: Ops) -> None:
+    def _record(self, ops: Ops) -> list[str]:
         """Show the ops now (``_lock`` held); even an op that changes nothing here is recorded, as the
-        user's latest intent for that id."""
-        ops.apply(self._view)
+        user's latest intent for that id. Returns the papers whose note met another edit (see
+        :meth:`Ops.apply`)."""
+        return ops.apply(self._view)
 
 
 def utc_now() -> str:
