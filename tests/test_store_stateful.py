@@ -62,7 +62,7 @@ class Model:
             if name is None:
                 tags.pop(key, None)
             else:
-                tags.setdefault(key, name)  # a paper keeps the name it has of a tag
+                tags[key] = name  # the latest spelling of a tag on a paper
         notes = dict(self.notes)
         for paper_id, (text, base) in ops.notes.items():
             current = notes.pop(paper_id, None)

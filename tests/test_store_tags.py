@@ -30,6 +30,19 @@ def test_tags_round_trip_with_their_snapshot(open_store, state):
     assert again.stars() == [] and not again.is_starred(FULL.id)
 
 
+def test_a_tag_taken_off_and_put_on_spelt_anew_is_saved_as_shown(open_store):
+    """Found by the two-instance model: the save merged the new spelling under the old one."""
+    store = open_store()
+    store.add_tag(paper("2601.00001"), "Later")
+    assert store.flush()
+    store.remove_tag("2601.00001", "Later")
+    store.add_tag(paper("2601.00001"), "later")
+    assert store.tags_of("2601.00001") == ("later",)
+    assert store.flush() and store.tags_of("2601.00001") == ("later",)
+    store.close()
+    assert open_store().tags_of("2601.00001") == ("later",)
+
+
 def test_a_tag_is_spelled_one_way_across_papers(open_store):
     store = open_store()
     store.add_tag(paper("2601.00001"), "Later")

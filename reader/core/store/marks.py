@@ -177,7 +177,8 @@ class Ops:
 
 
 def _apply_tag(state: State, paper_id: str, key: str, name: str | None, snapshot: Tagged | None) -> None:
-    """Put tag ``name`` on a paper (keeping a name it has of the same key), or take ``key`` off."""
+    """Put tag ``name`` on a paper (as spelt last: a remove and an add of another spelling since
+    the last save must save what this instance shows), or take ``key`` off."""
     entry = state.tagged.get(paper_id)
     if name is None:
         if entry is None or not entry.has(key):
@@ -195,8 +196,9 @@ def _apply_tag(state: State, paper_id: str, key: str, name: str | None, snapshot
         entry = replace(snapshot, tags=())
         if not isinstance(state.raw_tagged.get(paper_id, {}), dict):
             del state.raw_tagged[paper_id]  # a table replaces a value that was none
-    if not entry.has(key):
-        state.tagged[paper_id] = replace(entry, tags=sort_tags((*entry.tags, name)))
+    if name not in entry.tags:  # new, or spelt anew: the latest spelling, as the instance that wrote it shows it
+        kept = tuple(tag for tag in entry.tags if tag_key(tag) != key)
+        state.tagged[paper_id] = replace(entry, tags=sort_tags((*kept, name)))
 
 
 def sort_tags(tags: Iterable[str]) -> tuple[str, ...]:
