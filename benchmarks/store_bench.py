@@ -1,8 +1,11 @@
 """How long the mark store takes to load and to save as the reading history grows.
 
-``python benchmarks/store_bench.py`` prints a table; :func:`run` returns the rows for a bigger
-benchmark. Each size is a state file with that many read marks (real-looking arXiv ids over
-twelve years of months) and 200 full stars, in a temporary folder.
+``python benchmarks/store_bench.py`` prints two tables; :func:`run` returns the rows of the first
+for a bigger benchmark. Each size is a state file with that many read marks (real-looking arXiv
+ids over twelve years of months) and 200 full stars, in a temporary folder. The second table
+(:func:`run_tags_notes`) is a state of 20,000 read marks and 200 stars plus that many tagged papers
+(three tags each, from a dozen names) and as many papers with a note (three lines), every one with
+its full snapshot as the store keeps it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from reader.core.model import Paper
 from reader.core.store import MarkStore
 
 SIZES = ((1_000, "1k"), (20_000, "20k"), (200_000, "200k"))
+TAGGED_SIZES = ((1_000, "1k"), (3_000, "3k"), (5_000, "5k"))
+TAG_NAMES = ("Later", "group meeting", "cite in ch. 3", "ML", "read again", "reviewers", "ablation", "survey", "code", "dataset", "teaching", "Ana")
 STARS = 200
 ROUNDS = 5
 MONTHS = [f"{year:02d}{month:02d}" for year in range(15, 27) for month in range(1, 13)]
@@ -98,6 +103,49 @@ def measure(count: int, folder: Path) -> tuple[float, float]:
         store.close()
 
 
+def measure_tags_notes(count: int, folder: Path) -> tuple[float, float, int]:
+    """(load, save seconds, file bytes) for 20k read marks, STARS stars, ``count`` tagged papers
+    with three tags each and ``count`` noted papers (half of them also tagged)."""
+    rng = random.Random(count)
+    path = folder / f"tagged-{count}.toml"
+    ids = paper_ids(20_000 + STARS + 2 * count, rng)
+    setup = MarkStore.open(path, save_delay=None)
+    setup.mark_read_many(ids[:20_000])
+    for paper_id in ids[20_000 : 20_000 + STARS]:
+        setup.star(paper(paper_id, rng), "2026-01-16")
+    tagged = ids[20_000 + STARS : 20_000 + STARS + count]
+    noted = tagged[: count // 2] + ids[20_000 + STARS + count : 20_000 + STARS + count + count - count // 2]
+    snapshots = {paper_id: paper(paper_id, rng) for paper_id in dict.fromkeys([*tagged, *noted])}
+    for paper_id in tagged:
+        for name in rng.sample(TAG_NAMES, 3):
+            setup.add_tag(snapshots[paper_id], name, "2026-01-16")
+    for paper_id in noted:
+        setup.set_note(snapshots[paper_id], f"Why: {paper_id} matters.\nAsk about the ablation.\nCite in chapter {rng.randrange(9)}.", "2026-01-16")
+    setup.close()
+
+    def load() -> None:
+        MarkStore.open(path, save_delay=None).close()
+
+    store = MarkStore.open(path, save_delay=None)
+    assert len(store.tagged()) == count and len(store.noted()) == count
+    note = noted[0]
+
+    def save() -> None:  # one note changes, then the whole file is written
+        store.set_note(snapshots[note], f"edited {time.perf_counter()}")
+        store.flush()
+
+    try:
+        return median_time(load), median_time(save), path.stat().st_size
+    finally:
+        store.close()
+
+
+def run_tags_notes() -> list[tuple[str, float, float, int]]:
+    """(size label, load seconds, save seconds, file bytes) for each of TAGGED_SIZES."""
+    with tempfile.TemporaryDirectory(prefix="store-bench-") as folder:
+        return [(label, *measure_tags_notes(count, Path(folder))) for count, label in TAGGED_SIZES]
+
+
 def run() -> list[tuple[str, float, float]]:
     """(size label, load seconds, save seconds) for each size."""
     with tempfile.TemporaryDirectory(prefix="store-bench-") as folder:
@@ -108,6 +156,10 @@ def main() -> None:
     print(f"{'read marks':>10} {'+stars':>6} {'load (s)':>9} {'save (s)':>9}")
     for label, load, save in run():
         print(f"{label:>10} {STARS:>6} {load:9.4f} {save:9.4f}")
+    print()
+    print(f"{'tagged':>10} {'noted':>6} {'tags':>6} {'load (s)':>9} {'save (s)':>9} {'file (MB)':>9}   (+20k read, {STARS} stars)")
+    for (count, _), (label, load, save, size) in zip(TAGGED_SIZES, run_tags_notes()):
+        print(f"{label:>10} {label:>6} {3 * count:>6} {load:9.4f} {save:9.4f} {size / 2**20:9.1f}")
 
 
 if __name__ == "__main__":

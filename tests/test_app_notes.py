@@ -83,3 +83,25 @@ async def test_a_row_marks_a_tagged_and_noted_paper_after_its_title(tmp_path):
         assert f"{title} ✎" in screen_text(app)
         await pilot.press("L")
         assert f"{title} #✎" in screen_text(app)
+
+
+async def test_a_note_edited_in_another_window_too_keeps_both_and_the_user_is_told(tmp_path):
+    from reader.core.store import MarkStore
+    from reader.core.store.notes import CONFLICT_MARK
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        paper = app.main.paper_list.current
+        other = MarkStore.open(tmp_path / "state.toml", save_delay=None)
+        try:
+            other.set_note(paper, "the other window's words")
+            other.flush()
+        finally:
+            other.close()
+        await pilot.press("a", *"mine", "ctrl+s")
+        app.store.flush()
+        app._pick_up_other_instances()  # what the app's timer does every two seconds
+        await pilot.pause()
+        assert app.store.note_of(paper.id) == "mine" + CONFLICT_MARK + "the other window's words"
+        assert any("changed in another window too" in str(note.message) for note in app._notifications)
+        assert detail_text(app)[1:3] == ["mine", ""]

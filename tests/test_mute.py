@@ -11,7 +11,6 @@ from test_session import session_of, small_digest
 from test_session_tags import store  # noqa: F401 (fixture)
 
 from reader.core.config import Config, ConfigError, load_config
-from reader.core.library import ALL
 from reader.core.model import Digest, Paper, Section
 
 

@@ -82,10 +82,10 @@ def test_a_saved_search_lists_and_counts_its_papers_live(store):  # noqa: F811
     digest = muted_digest()
     session = session_of(store, digest, searches={"surveys": "survey", "unread lg": "cat:cs.LG is:unread"})
     lines = {line.label: (line.total, line.unread) for line in session.counts()}
-    assert lines["⌕ surveys"] == (2, 2) and lines["⌕ unread lg"] == (3, 3)
+    assert lines["/ surveys"] == (2, 2) and lines["/ unread lg"] == (3, 3)
     session.toggle_read(digest.papers[1])
     lines = {line.label: (line.total, line.unread) for line in session.counts()}
-    assert lines["⌕ surveys"] == (2, 1) and lines["⌕ unread lg"] == (2, 2)
+    assert lines["/ surveys"] == (2, 1) and lines["/ unread lg"] == (2, 2)
     assert session.select(search_scope("surveys"))
     assert [paper.id for paper in session.visible()] == ["2601.00001", "2601.00002"]
     session.set_query(parse_query("cat:cs.CV"))
@@ -103,7 +103,7 @@ async def test_S_saves_the_search_into_the_config_and_the_sidebar(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert load_config(tmp_path / "config.toml").searches == {"ood": "OOD"}
-        entry = next(entry for entry in app.main.sections.entries if entry.label == "⌕ ood")
+        entry = next(entry for entry in app.main.sections.entries if entry.label == "/ ood")
         assert entry.key == search_scope("ood") and entry.unread == entry.total > 0
         assert "Saved the search as ood" in screen_text(app)
         await pilot.press("escape", *["l"] * len(app.main.sections.entries))  # the last line: the search
@@ -111,7 +111,7 @@ async def test_S_saves_the_search_into_the_config_and_the_sidebar(tmp_path):
         assert [paper.id for paper in app.main.paper_list.papers] == [paper.id for paper in app.session.saved_papers("ood")]
         app.main.paper_list.focus()
         await pilot.press("r")
-        counted = next(entry for entry in app.main.sections.entries if entry.label == "⌕ ood")
+        counted = next(entry for entry in app.main.sections.entries if entry.label == "/ ood")
         assert counted.unread == entry.unread - 1  # live as marks change
 
 

@@ -16,7 +16,8 @@ from reader.core.library import ALL, STARRED
 from reader.core.model import Digest, Paper, Section
 from reader.core.parse import load
 from reader.core.search import Interests, parse_query
-from reader.core.session import UNDO_DEPTH, PaperIndex, ReadingSession, RowInfo
+from reader.core.marking import UNDO_DEPTH
+from reader.core.session import PaperIndex, ReadingSession, RowInfo
 from reader.core.store import MarkStore
 
 FIRST_ID = "2601.10802"

@@ -12,33 +12,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Iterable, NamedTuple
 
 from reader.core.archive.inbox import Archive
 from reader.core.archive.index import ArchiveIndex
-from reader.core.archive.search import IndexedSearch
 from reader.core.archive.library import INBOX, ArchiveLibrary, library_for, opened
-from reader.core.autoread import AutoRead
 from reader.core.config import Config
 from reader.core.latex import to_unicode
+from reader.core.finding import Finding, PaperIndex
+from reader.core.marking import Marking
 from reader.core.library import ALL, STARRED, Count, Filters, is_kept, tag_of, tag_scope
-from reader.core.model import LATER, Digest, Paper, Star, tag_key
+from reader.core.model import LATER, Digest, Paper, tag_key
 from reader.core.mute import Muting
 from reader.core.saved import search_of, search_scope
 from reader.core.parse.builder import plural
-from reader.core.search import Interests, Query, SearchIndex, folded_notes, highlight_spans, parse_query
+from reader.core.search import Interests, Query, highlight_spans
 from reader.core.store import MarkStore
-
-UNDO_DEPTH = 20
-"""How many steps (an "all read", an unstar) ``U`` can take back, newest first."""
-MUTE_INDEX_LIMIT = 2000
-"""Mute rules and saved searches are queries on the search index: a digest up to this size is
-indexed at once for them (a day's digest takes a few milliseconds); a larger one hides its muted
-papers and counts its saved searches once the background index arrives."""
-AT_ONCE = 0.05
-"""A paper due to be read sooner than this after it is shown (``mark_read_delay = 0``) is read as
-it is shown: the UI gets no timer of (almost) no time, which Textual cannot run."""
-
 
 @dataclass(frozen=True, slots=True)
 class RowInfo:
@@ -62,29 +50,6 @@ class RowInfo:
     noted: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class PaperIndex:
-    """A search index over a digest's papers and each paper's position in it."""
-
-    papers: list[Paper]
-    index: SearchIndex
-    positions: dict[str, int]
-
-    @classmethod
-    def build(cls, papers: list[Paper], text_index: ArchiveIndex | None = None) -> PaperIndex:
-        """Costly (about 0.15 ms a paper; without the text, with an archive's ``text_index``):
-        run it off the UI thread for big digests."""
-        search = SearchIndex(papers) if text_index is None else IndexedSearch(papers, text_index)
-        return cls(papers, search, {paper.id: position for position, paper in enumerate(papers)})
-
-
-class UndoStep(NamedTuple):
-    """What ``U`` takes back: the papers one ``A`` marked read, or one star removed."""
-
-    read_ids: tuple[str, ...] = ()
-    star: Star | None = None
-
-
 RELEVANCE_LABELS = frozenset(("relevance", "相关性", "recommendation", "interest score", "relevance score", "score"))
 """Fields in which forks rate a paper for the reader (``★★★☆☆ (56/100) - ...``, ``55%``)."""
 TRANSLATED_TITLE_LABELS = frozenset(("translated title", "title translation", "标题翻译", "中文标题", "title (zh)"))
@@ -106,11 +71,12 @@ def interests_of(config: Config) -> Interests | None:
     return Interests(config.interests, config.authors) if config.interests or config.authors else None
 
 
-class ReadingSession:
-    """The state of one reader over one digest, and every rule of reading it."""
+class ReadingSession(Finding, Marking):
+    """The state of one reader over one digest, and every rule of reading it (the marks' in
+    :class:`~reader.core.marking.Marking`, the queries' in :class:`~reader.core.finding.Finding`)."""
 
     def __init__(self, store: MarkStore, config: Config, digest: Digest, *, loading: bool = False) -> None:
-        self.store = store
+        super().__init__(store, config)
         self.config = config
         self.loading = loading
         """The digest is still arriving from a background load."""
@@ -118,24 +84,13 @@ class ReadingSession:
         self.filters = Filters()
         self.query: Query | None = None
         self.view = "abstract" if store.get_setting("detail_view", "summary") == "abstract" else "summary"
-        self.auto_read = AutoRead(config.mark_read_delay, config.mark_read == "auto")
         self.interests = interests_of(config)
         self.muting = Muting(config.mute)
         self._interest_cache: dict[str, list[str]] = {}
-        self._undo: list[UndoStep] = []
-        self._read: set[str] = set()
-        """Read ids among the digest's and the starred papers: counts ask this set, not the
-        store, so a key that changes one mark recounts 10,000 papers in a millisecond."""
         self.index: PaperIndex | None = None
-        self._counts: list[Count] | None = None
-        """The sidebar's counts, kept until a mark, the digest or the interests change."""
-        self._read_here: set[str] = set()
-        """Papers read since the Inbox was entered: they stay in its list until it is entered again."""
         self.library = library_for(digest)
         self.set_digest(digest)
         self.scope = self.library.home
-
-    # -- the digest ------------------------------------------------------------
 
     def set_digest(self, digest: Digest) -> None:
         """Read ``digest`` from now on (a load that grew, a reload): scope, filters, query
@@ -159,14 +114,6 @@ class ReadingSession:
         """Where the papers' text is when it is not in memory (an indexed archive)."""
         return self.digest.index if isinstance(self.digest, Archive) else None
 
-    def install_index(self, index: PaperIndex) -> bool:
-        """Take an index built off the UI thread, if it is of the current digest's papers."""
-        if index.papers is not self.digest.papers:
-            return False
-        self.index = index
-        self._counts = None  # the mute rules are matched on it
-        return True
-
     def cache_interests(self, interests: Interests, matched: dict[str, list[str]]) -> bool:
         """Take interest matches computed off the UI thread, if the interests still hold."""
         if interests is not self.interests:
@@ -188,143 +135,10 @@ class ReadingSession:
         if not self._known(self.scope):  # a saved search taken out of the config
             self.scope = self.library.home
 
-    # -- marks -----------------------------------------------------------------
-
-    def starred_papers(self) -> list[Paper]:
-        return [star.paper for star in self.store.stars()]
-
-    def tagged_papers(self, name: str = "") -> list[Paper]:
-        """The snapshots of the papers with tag ``name`` (any tag: empty), oldest tag first."""
-        return [entry.paper for entry in self.store.tagged(name or None)]
-
-    def tag_names(self) -> list[str]:
-        """The tags in use, for the sidebar and the tag line's completion (Later always)."""
-        names = self.store.tag_names()
-        return names if any(tag_key(name) == tag_key(LATER) for name in names) else sorted([*names, LATER], key=tag_key)
-
-    def tags_of(self, paper_id: str) -> tuple[str, ...]:
-        return self.store.tags_of(paper_id)
 
     def full(self, paper: Paper) -> Paper:
         """``paper`` with all its text: an indexed archive keeps only what the list needs in memory."""
         return self.library.full(paper)
-
-    def toggle_later(self, paper: Paper) -> bool:
-        """The Later key: put the built-in Later tag on or take it off; True if now on."""
-        self._counts = None
-        paper = self.full(paper)
-        if self.store.has_tag(paper.id, LATER):
-            self.store.remove_tag(paper.id, LATER)
-            return False
-        self.store.add_tag(paper, LATER, self.digest.date or self.digest.name)
-        if self.store.is_read(paper.id):  # a paper from another day joins the papers at hand
-            self._read.add(paper.id)
-        return True
-
-    def edit_tags(self, paper: Paper, text: str) -> str:
-        """The tag line: ``name`` puts a tag on, ``-name`` takes one off; several are separated
-        by commas (``later, group meeting, -ml``). Returns what was done, for the user."""
-        added, removed = [], []
-        paper = self.full(paper)
-        for word in text.split(","):
-            word = " ".join(word.split())
-            if word.startswith("-") and word[1:].strip():
-                if self.store.remove_tag(paper.id, word[1:].strip()):
-                    removed.append(word[1:].strip())
-            elif word and word != "-" and self.store.add_tag(paper, word, self.digest.date or self.digest.name):
-                added.append(next(tag for tag in self.store.tags_of(paper.id) if tag_key(tag) == tag_key(word)))
-        self._counts = None
-        if self.store.is_read(paper.id):
-            self._read.add(paper.id)
-        parts = [f"tagged {', '.join(added)}"] * bool(added) + [f"untagged {', '.join(removed)}"] * bool(removed)
-        said = "; ".join(parts)
-        return said[:1].upper() + said[1:] if parts else "No tag changed"
-
-    def note_of(self, paper_id: str) -> str | None:
-        return self.store.note_of(paper_id)
-
-    def set_note(self, paper: Paper, text: str) -> str:
-        """The note editor's save: write (or, empty, remove) the paper's note; what was done, for the user."""
-        had = self.store.note_of(paper.id) is not None
-        if not self.store.set_note(paper, text, self.digest.date or self.digest.name):
-            return "Note unchanged"
-        if self.store.note_of(paper.id) is None:
-            return "Note removed"
-        return "Note saved" if had else "Note added"
-
-    def sync_read(self) -> None:
-        """Ask the store about every paper at hand (after a load, or another instance's save).
-
-        A mark of the paper on show that changed meanwhile came from elsewhere (another
-        instance, a synced file): it stands, so this instance's pending timer is dropped.
-        """
-        on_show = self.auto_read.paper_id
-        was_read = on_show in self._read
-        ids = [paper.id for paper in (*self.digest.papers, *self.starred_papers(), *self.tagged_papers())]
-        self._read = {paper_id for paper_id in ids if self.store.is_read(paper_id)}
-        self._counts = None
-        if on_show is not None and (on_show in self._read) != was_read:
-            self.auto_read.forget()
-
-    def is_read(self, paper_id: str) -> bool:
-        return paper_id in self._read
-
-    def is_starred(self, paper_id: str) -> bool:
-        return self.store.is_starred(paper_id)
-
-    def mark_read(self, paper_ids: Iterable[str], read: bool) -> list[str]:
-        """Change read marks, keeping the read set in step; returns the ids that changed."""
-        paper_ids = list(paper_ids)
-        changed = self.store.mark_read_many(paper_ids) if read else self.store.mark_unread_many(paper_ids)
-        if read:
-            self._read.update(paper_ids)
-            self._read_here.update(paper_ids)
-        else:
-            self._read.difference_update(paper_ids)
-        self._counts = None
-        return changed
-
-    def toggle_read(self, paper: Paper) -> bool:
-        """``r``: flip the mark by hand; leaving the paper will not change it again."""
-        self.auto_read.forget()
-        read = not self.is_read(paper.id)
-        self.mark_read([paper.id], read)
-        return read
-
-    def toggle_star(self, paper: Paper) -> bool:
-        """Star (keeping a full snapshot of the paper) or unstar; True if now starred. An
-        unstar can be taken back with :meth:`undo`: the snapshot may be the only copy left
-        of a paper from an old digest."""
-        self._counts = None
-        paper = self.full(paper)  # the snapshot keeps the whole paper
-        removed = self.store.star_for(paper.id)
-        starred = self.store.toggle_star(paper, self.digest.date or self.digest.name)
-        if not starred and removed is not None:
-            self._push_undo(UndoStep(star=removed))
-        return starred
-
-    def mark_all_read(self, papers: Iterable[Paper]) -> list[str]:
-        """``A``: mark ``papers`` read; the ids that changed can be taken back with :meth:`undo`."""
-        changed = self.mark_read((paper.id for paper in papers), True)
-        if changed:
-            self._push_undo(UndoStep(read_ids=tuple(changed)))
-        return changed
-
-    def _push_undo(self, step: UndoStep) -> None:
-        self._undo = [*self._undo[-(UNDO_DEPTH - 1) :], step]
-
-    def undo(self) -> UndoStep | None:
-        """``U``: take back the last "all read" (those papers are unread again) or unstar (the
-        star is back as it was); the step taken back, or None if there is none."""
-        if not self._undo:
-            return None
-        step = self._undo.pop()
-        if step.star is not None:
-            self.store.restore_star(step.star)
-            self._counts = None
-        else:
-            self.mark_read(step.read_ids, False)
-        return step
 
     def start_paper(self) -> str | None:
         """The paper a start shows: the one on show when this digest was last open, if it is
@@ -341,32 +155,10 @@ class ReadingSession:
         return f"position {self.digest.name}"
 
     def show(self, paper: Paper | None, now: float, *, chosen: bool) -> str | None:
-        """``paper`` is now in the detail pane, ``chosen`` by the user (a key, a click, enter)
-        or landed on (start, section switch, filter, search: it is not read by staying).
-        Returns the id of a paper that became read: the one left (shown long enough, before
-        the UI's timer ran), or this one when its delay is (about) 0 (see AT_ONCE)."""
-        left = self.auto_read.show(paper.id if paper else None, now, already_read=bool(paper and self.is_read(paper.id)), chosen=chosen)
+        """See :meth:`Marking.show`; and the paper on show is where this digest is come back to."""
         if paper is not None and not is_kept(self.scope) and self.store.get_setting(self._position_key) != paper.id:
-            self.store.set_setting(self._position_key, paper.id)  # where to come back to
-        marked = self._auto_mark(left)
-        deadline = self.auto_read.deadline
-        if deadline is not None and deadline - now < AT_ONCE:  # no UI timer for (almost) no time: read now
-            marked = self._auto_mark(self.auto_read.due(max(deadline, now))) or marked
-        return marked
-
-    def read_if_due(self, now: float) -> str | None:
-        """The UI's timer fired: mark the paper on show read if its time has come."""
-        return self._auto_mark(self.auto_read.due(now))
-
-    def _auto_mark(self, paper_id: str | None) -> str | None:
-        """Mark a paper read by the auto rule, only if it is unread: a read mark records the
-        intent "read" even where it changes nothing, and that must not be saved over an
-        unread that another instance decided meanwhile."""
-        if paper_id is None or self.is_read(paper_id):
-            return None
-        return paper_id if self.mark_read([paper_id], True) else None
-
-    # -- what is shown ---------------------------------------------------------
+            self.store.set_setting(self._position_key, paper.id)
+        return super().show(paper, now, chosen=chosen)
 
     def math(self, text: str) -> str:
         """LaTeX shown as Unicode, unless the config asks for raw LaTeX."""
@@ -418,44 +210,6 @@ class ReadingSession:
         )
         return self._search(papers, scope) if self.query is not None else papers
 
-    def hidden(self) -> frozenset[str]:
-        """The ids the mute rules hide now: none while muted papers are shown (or while a large
-        digest is still being indexed), and never a starred or tagged paper."""
-        if not self.muting or self.filters.show_muted:
-            return frozenset()
-        index = self._ready_index()
-        if index is None:
-            return frozenset()
-        store = self.store
-        matched = self.muting.matched(index.index, index.papers, self._marks)
-        return frozenset(paper_id for paper_id in matched if not store.is_starred(paper_id) and not store.tags_of(paper_id))
-
-    def _search(self, papers: list[Paper], scope: str) -> list[Paper]:
-        """The papers among ``papers`` that match the query (the index knows the digest's papers)."""
-        assert self.query is not None
-        if is_kept(scope):  # snapshots, some from other days: not in the digest's index
-            index, among, source = SearchIndex(papers), None, papers
-        else:
-            if self.index is None:
-                return []  # the index is being built: the list says so, then shows the result
-            index, source = self.index.index, self.index.papers
-            # All, unfiltered, is the index's own list: no need to look up 10,000 positions per keystroke.
-            among = None if papers is source else [self.index.positions[paper.id] for paper in papers]
-        found = index.filter(self.query, among=among, **self._marks())
-        return [source[position] for position in found]
-
-    def _ready_index(self) -> PaperIndex | None:
-        """The search index, built here for a digest small enough (the mute rules and saved searches
-        are queries on it); None while a larger one is built in the background."""
-        if self.index is None and not self.loading and len(self.digest.papers) <= MUTE_INDEX_LIMIT:
-            self.install_index(PaperIndex.build(self.digest.papers, self.text_index))
-        return self.index
-
-    def _marks(self) -> dict[str, object]:
-        """What a query asks of the marks (read, starred, tags, notes), as SearchIndex.filter takes it."""
-        store = self.store
-        return {"is_read": self.is_read, "is_starred": store.is_starred, "has_tag": store.has_tag, "notes": folded_notes(store.notes())}
-
     def _kept(self, scope: str) -> list[Paper]:
         """The snapshots a Starred or tag entry lists (nothing for the digest's own entries)."""
         if scope == STARRED:
@@ -464,14 +218,6 @@ class ReadingSession:
             return self.saved_papers(name)
         tag = tag_of(scope)
         return [] if tag is None else self.tagged_papers(tag)
-
-    def saved_papers(self, name: str) -> list[Paper]:
-        """The digest's papers that saved search ``name`` finds now (none before the index)."""
-        query = self.config.searches.get(name)
-        index = self._ready_index()
-        if query is None or index is None:
-            return []
-        return [index.papers[position] for position in index.index.filter(parse_query(query), **self._marks())]
 
     def counts(self) -> list[Count]:
         """The sidebar: every entry with its total, unread and interesting counts (All first);
@@ -484,7 +230,7 @@ class ReadingSession:
                 names = sorted([*names, LATER if shown == tag_key(LATER) else shown], key=tag_key)
             tags = [(tag_scope(""), "Tags", [entry.paper for entry in tagged])] if tagged or shown is not None else []
             tags += [(tag_scope(name), f"  {name}", [entry.paper for entry in tagged if entry.has(name)]) for name in names]
-            searches = [(search_scope(name), f"⌕ {name}", self.saved_papers(name)) for name in self.config.searches]
+            searches = [(search_scope(name), f"/ {name}", self.saved_papers(name)) for name in self.config.searches]
             self._counts = self.library.counts(
                 is_read=self.is_read,
                 is_interesting=self.is_interesting if self.interests else None,
@@ -537,7 +283,6 @@ class ReadingSession:
             return "No papers match (u shows read papers again)."
         return "Every paper here is muted (M shows them)." if self.hidden() else "No papers."
 
-    # -- choices ---------------------------------------------------------------
 
     def select(self, scope: str) -> bool:
         """Show another sidebar entry; False if it is the one on show (or unknown)."""

@@ -18,11 +18,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from reader.core.library import STARRED
 from reader.core.model import Paper
 from reader.core.session import ReadingSession
 from reader.tui.keys import READING_KEYS
+from reader.tui.filtering import FilterActions
 from reader.tui.links import LinkActions
+from reader.tui.marking import MarkActions
 from reader.tui.noting import NoteActions
 from reader.tui.saving import SaveSearchActions
 from reader.tui.searching import SearchActions
@@ -33,7 +34,7 @@ from reader.tui.widgets.paper_list import PaperList
 from reader.tui.widgets.search_bar import SearchBar
 from reader.tui.widgets.section_list import SectionList
 
-class MainScreen(LinkActions, SearchActions, TagActions, NoteActions, SaveSearchActions, Screen[None]):
+class MainScreen(LinkActions, SearchActions, MarkActions, FilterActions, TagActions, NoteActions, SaveSearchActions, Screen[None]):
     """Sidebar, paper list and detail pane; the reading keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(READING_KEYS)
@@ -289,75 +290,6 @@ class MainScreen(LinkActions, SearchActions, TagActions, NoteActions, SaveSearch
         else:
             self._select_section([entry.key for entry in self.sections.entries].index(target[0]), keep=target[1])
             self._follow_cursor(chosen=True)
-
-    # -- view and filters ---------------------------------------------------------
-
-    def action_toggle_view(self) -> None:
-        self.session.toggle_view()
-        self.show_detail()
-
-    def action_unread_only(self) -> None:
-        self._toggle_filter("unread_only", "Showing unread papers only")
-
-    def action_interests_only(self) -> None:
-        if self.session.interests is None:
-            self.notify("No interests configured: add `interests` or `authors` to the config file (digest-reader --paths shows where).", timeout=6, markup=False)
-            return
-        self._toggle_filter("interests_only", "Showing papers that match your interests")
-
-    def action_toggle_muted(self) -> None:
-        if not self.session.muting:
-            self.say("No mute rules: add mute = [\"query\", …] to the config file.", 5)
-            return
-        self._toggle_filter("show_muted", "Showing muted papers too")
-        self._refresh_sidebar()
-
-    def _toggle_filter(self, name: str, when_on: str) -> None:
-        on = self.session.toggle_filter(name)
-        self.refresh_list()
-        self.say(when_on if on else "Showing all papers")
-
-    # -- marks ----------------------------------------------------------------------
-
-    def action_star(self) -> None:
-        paper = self.paper_list.current
-        if paper is None:
-            return
-        starred = self.session.toggle_star(paper)
-        self.say(("★ Starred: " if starred else "Unstarred: ") + paper.title)
-        if self.session.scope == STARRED:
-            self.paper_list.show(self.session.visible(), keep=paper.id)
-        self.marks_changed()
-
-    def action_toggle_read(self) -> None:
-        paper = self.paper_list.current
-        if paper is None:
-            return
-        if self._read_timer is not None:
-            self._read_timer.stop()
-        self.session.toggle_read(paper)
-        self.marks_changed()
-
-    def action_mark_all_read(self) -> None:
-        changed = self.session.mark_all_read(self.paper_list.papers)
-        if not changed:
-            self.say("Everything here is read already.")
-            return
-        self.marks_changed()
-        self.say(f"Marked {len(changed)} papers read. U undoes it.", 8)
-
-    def action_undo(self) -> None:
-        step = self.session.undo()
-        if step is None:
-            self.say("Nothing to undo.")
-            return
-        if step.star is not None:
-            self.say(f"★ Starred again: {step.star.paper.title}")
-            if self.session.scope == STARRED:
-                self.paper_list.show(self.session.visible(), keep=step.star.paper.id)
-        else:
-            self.say(f"{len(step.read_ids)} papers are unread again.")
-        self.marks_changed()
 
     # -- settings and dialogs ---------------------------------------------------------
 
