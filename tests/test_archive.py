@@ -174,6 +174,7 @@ def test_the_loader_reads_the_newest_day_first_and_again_only_what_changed(tmp_p
     folder = week(tmp_path / "days")
     updates: list[LoadUpdate] = []
     loader = ArchiveLoader(DaySource([folder]), updates.append, refresh_seconds=3600)
+    loader.shown.set()  # no app draws here
     listing = loader.listing()
     assert [day.pending for day in listing.days] == [True] * 4 and listing.papers == []
     loader._run(loader._next(), True)
@@ -245,6 +246,7 @@ def test_the_header_shows_the_progress_of_a_first_read(tmp_path):
     folder = week(tmp_path / "days")
     updates = []
     loader = ArchiveLoader(DaySource([folder]), updates.append, refresh_seconds=3600)
+    loader.shown.set()  # no app draws here
     loader._run(loader._next(), True)
     session = session_of(tmp_path, updates[0].digest)
     assert "▰▰▱▱▱▱▱▱ 1/4 days read  ·  4 days" in session.header(4)[1]

@@ -198,6 +198,8 @@ class DigestReader(App[int]):
             self.session.loading = False
         if self.main.is_mounted:  # else the screen draws the session as it mounts
             self.main.refresh_all()
+        if self._days is not None:
+            self.call_after_refresh(self._days.shown.set)  # the loader waits for this frame before reading on
         if update.done:
             self._digest_complete()
 

@@ -25,6 +25,10 @@ from reader.core.parse import load
 from reader.core.sanitize import clean
 
 
+FIRST_FRAME_WAIT = 1.0
+"""The longest a load waits for the app to draw the newest day (a test's deliver draws nothing)."""
+
+
 def archive_name(targets: list[Path]) -> tuple[str, str]:
     """What the header calls an archive (its folder's name, or the first path's and how many
     more), and the origin the state remembers it by (the absolute paths)."""
@@ -86,6 +90,9 @@ class ArchiveLoader:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._current: int | None = None
+        self.shown = threading.Event()
+        """Set by the app once it has drawn an update: after the first, the load waits for it (at
+        most ``FIRST_FRAME_WAIT``), so the newest day is on screen before the other days compete for the CPU."""
 
     @property
     def current(self) -> int | None:
@@ -135,10 +142,12 @@ class ArchiveLoader:
                 self._read[day.path] = (day.version, digest)
                 loaded[position] = (day, digest)
                 if progressive and (sent_at is None or self._clock() - sent_at >= wait):
-                    began = self._clock()
+                    began, first = self._clock(), sent_at is None
                     self._deliver(LoadUpdate(load_id, self._merged(loaded), done=False))
                     sent_at = self._clock()
                     wait = max(self._refresh_seconds, 4 * (sent_at - began))  # merging is at most a fifth of the work
+                    if first:
+                        self.shown.wait(FIRST_FRAME_WAIT)
             if self._current == load_id:
                 self._deliver(LoadUpdate(load_id, self._merged(loaded), done=True))
             if self.index is not None and searchable:
