@@ -60,6 +60,12 @@ def test_cleaned_text_holds_nothing_unsafe_and_keeps_every_safe_character(text):
     assert all(shown == char for shown, char in zip(cleaned, without_returns) if not UNSAFE.match(char))
 
 
+@given(st.text(alphabet=st.sampled_from("ab\n\t\r\x1b\x85\u202e\ud800 中")))
+def test_multiline_text_is_cleaned_as_one_line_text_is_except_its_newlines(text):
+    """The multiline fast path (newlines alone change nothing) must miss no other character."""
+    assert clean(text, multiline=True) == clean(text.replace("\n", "\x00")).replace("\u2400", "\n")
+
+
 @pytest.mark.parametrize(
     "url",
     ["https://arxiv.org/abs/2601.00001", "http://arxiv.org/pdf/2601.00001v2", "HTTPS://ARXIV.ORG", "https://a", "http://a",

@@ -24,6 +24,8 @@ _MULTILINE_TABLE = dict(_TABLE)
 _MULTILINE_TABLE[ord("\n")] = "\n"
 
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + _BIDI_AND_INVISIBLE + "\ud800-\udfff]")
+_UNSAFE_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f" + _BIDI_AND_INVISIBLE + "\ud800-\udfff]")
+"""What ``clean(multiline=True)`` changes: a paragraph's newlines alone need no copy of the text."""
 _SCHEMES = ("http://", "https://")
 
 
@@ -33,7 +35,7 @@ def clean(text: str, *, multiline: bool = False) -> str:
     With ``multiline`` newlines are kept (abstract paragraphs); otherwise they are
     shown as ``␊`` too, since a title or author is one line.
     """
-    if not UNSAFE.search(text):
+    if not (_UNSAFE_BUT_NEWLINE if multiline else UNSAFE).search(text):
         return text
     return text.translate(_MULTILINE_TABLE if multiline else _TABLE)
 
