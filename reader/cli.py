@@ -226,12 +226,21 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path, tag: s
     return 0
 
 
+def state_cache(state: Path) -> Path:
+    """Where the parse of the state file ``state`` is cached (one file per state file)."""
+    import hashlib
+
+    from reader.core.config import cache_file
+
+    return cache_file(f"state-{hashlib.sha1(os.fsencode(os.path.realpath(state))).hexdigest()[:16]}.pickle")
+
+
 def open_store(state: Path, *, strict: bool = False):
     """The mark store of ``state``; a path that is no state file is a UsageError (nothing touched)."""
     from reader.core.store import MarkStore, StateFileError
 
     try:
-        return MarkStore.open(state, strict=strict, on_wait=say)
+        return MarkStore.open(state, strict=strict, on_wait=say, cache=state_cache(state))
     except StateFileError as error:
         raise UsageError(str(error)) from None
 

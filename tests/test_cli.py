@@ -185,3 +185,12 @@ def test_the_reader_without_a_terminal_says_so_instead_of_waiting_for_ever(tmp_p
     assert result.returncode == 2
     assert result.stderr == "digest-reader: error: the reader needs a terminal (standard input and error); --dump and --export work without one\n"
     assert not (tmp_path / "s.toml").exists()
+
+
+def test_each_state_file_has_its_own_parse_cache_in_the_cache_folder(tmp_path, monkeypatch):
+    from reader.cli import state_cache
+
+    monkeypatch.setenv("DIGEST_READER_CACHE", str(tmp_path / "cache" / "index.sqlite3"))
+    first, second = state_cache(tmp_path / "a" / "state.toml"), state_cache(tmp_path / "b" / "state.toml")
+    assert first.parent == second.parent == tmp_path / "cache" and first != second
+    assert state_cache(tmp_path / "a" / ".." / "a" / "state.toml") == first

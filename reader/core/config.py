@@ -79,6 +79,17 @@ def _chosen(option: str | None, env: str) -> Path | None:
     return user_path(value).absolute() if value else None
 
 
+def cache_file(name: str) -> Path:
+    """``name`` in the platformdirs cache folder, or beside the file ``$DIGEST_READER_CACHE``
+    names (the archive index's): every cache is disposable and rebuilt when missing."""
+    chosen = os.environ.get("DIGEST_READER_CACHE")
+    if chosen:
+        return Path(chosen).expanduser().parent / name
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("digest-reader")) / name
+
+
 def user_path(value: str | os.PathLike) -> Path:
     """A path the user typed, ``~`` expanded; ValueError with a reason a user understands
     when it cannot name a file (``~nosuchuser/x``, a NUL byte)."""

@@ -17,9 +17,17 @@ SUMMARY_LABELS = {"tldr": "TL;DR", "motivation": "Motivation", "method": "Method
 """How each summary field is labelled when shown."""
 
 
+def _as_call(record: object) -> tuple:
+    """Pickle a frozen record as the call that makes it: it loads in half the time of the
+    generic state of a slotted dataclass (the state's parse cache loads thousands of them)."""
+    return type(record), tuple(getattr(record, name) for name in record.__match_args__)
+
+
 @dataclass(frozen=True, slots=True)
 class Paper:
     """One paper of a digest, keyed by its arXiv id without version."""
+
+    __reduce__ = _as_call
 
     id: str
     title: str
@@ -143,6 +151,8 @@ class DigestError(Exception):
 class Star:
     """A starred paper: a full snapshot, so the starred list needs no digest file."""
 
+    __reduce__ = _as_call
+
     paper: Paper
     starred_at: str
     """When it was starred, ISO 8601 in UTC (``2026-11-28T09:15:00Z``)."""
@@ -162,6 +172,8 @@ def tag_key(name: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Tagged:
     """A tagged paper: its tags and a snapshot, so a tag view needs no digest file."""
+
+    __reduce__ = _as_call
 
     paper: Paper
     tags: tuple[str, ...]
@@ -183,6 +195,8 @@ class Tagged:
 @dataclass(frozen=True, slots=True)
 class Noted:
     """A paper with a note: the note and a snapshot, so the note outlives the digest file."""
+
+    __reduce__ = _as_call
 
     paper: Paper
     text: str

@@ -7,6 +7,8 @@ Layers, each importing only those before it:
 * :mod:`.fileformat`: bytes to a state and back, the sorted literal-string TOML; what it keeps
   of a file it does not fully understand. Pure.
 * :mod:`.ondisk`: the file as a file: its lock, a stable read, an atomic write, moving it aside.
+* :mod:`.parsecache`: the state as last written, parsed, keyed by its bytes: a start takes it
+  instead of parsing thousands of saved papers.
 * :mod:`.sync`: ``FileSync``, how marks meet the file: read it, take in other instances'
   saves, write this instance's ops on top, and the notices when something is wrong.
 * :mod:`.engine`: :class:`MarkStore`, when that happens: the save thread, flush, close, rescue.

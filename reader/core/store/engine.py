@@ -25,6 +25,7 @@ from pathlib import Path
 from reader.core.sanitize import clean
 from reader.core.store import fileformat, ondisk
 from reader.core.store.marks import Ops
+from reader.core.store.parsecache import ParseCache
 from reader.core.store.sync import FileSync, StateFileError
 
 __all__ = ["FLUSH_WAIT", "SAVE_DELAY", "MarkStore", "StateFileError"]
@@ -44,9 +45,9 @@ class MarkStore(FileSync):
     Queries and changes never touch the disk and never wait for it; thread-safe.
     """
 
-    def __init__(self, path: Path | None, *, save_delay: float | None = SAVE_DELAY) -> None:
+    def __init__(self, path: Path | None, *, save_delay: float | None = SAVE_DELAY, cache: Path | None = None) -> None:
         """Use :meth:`open`, which also loads the file and starts the saver."""
-        super().__init__(path)
+        super().__init__(path, None if cache is None else ParseCache(cache))
         self._save_delay = save_delay
         self._io_lock = threading.Lock()  # one file operation at a time
         self._retry = False
@@ -66,6 +67,7 @@ class MarkStore(FileSync):
         save_delay: float | None = SAVE_DELAY,
         strict: bool = False,
         on_wait: Callable[[str], None] | None = None,
+        cache: str | os.PathLike[str] | None = None,
     ) -> MarkStore:
         """The store of ``path`` (None: in memory only).
 
@@ -75,8 +77,11 @@ class MarkStore(FileSync):
         but with ``strict`` (a command that only reads, such as ``--export``) a lock held by
         another process past LOCK_WAIT raises too. ``on_wait`` is told when the lock is slow.
         ``save_delay`` None saves only on :meth:`flush` and :meth:`close` (tests, benchmarks).
+        ``cache`` is a file for the parse of the state as last written (see
+        :mod:`~reader.core.store.parsecache`): a state of thousands of saved papers then opens
+        in milliseconds.
         """
-        store = cls(None if path is None else Path(os.path.realpath(path)), save_delay=save_delay)
+        store = cls(None if path is None else Path(os.path.realpath(path)), save_delay=save_delay, cache=None if cache is None else Path(cache))
         store._strict = strict
         if store.path is not None:
             store._file_lock.on_wait = on_wait  # the CLI prints it

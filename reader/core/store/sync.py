@@ -14,6 +14,7 @@ from reader.core.sanitize import clean
 from reader.core.store import fileformat, ondisk
 from reader.core.store.marks import Marks, Ops, State
 from reader.core.store.notes import NoteEdit
+from reader.core.store.parsecache import ParseCache
 from reader.core.store.ondisk import LockTimeout, NotOurs, Stamp, StateLock, Unstable
 
 _RACY_NS = 2_000_000_000
@@ -34,9 +35,10 @@ class StateFileError(Exception):
 class FileSync(Marks):
     """Marks kept in step with a state file that other instances write too."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, cache: ParseCache | None = None) -> None:
         super().__init__()
         self.path = path
+        self._parsed = cache
         self.writable = path is not None
         """False while marks cannot be saved (a notice says why); they are still kept in memory."""
         self.notices: list[str] = []
@@ -79,6 +81,8 @@ class FileSync(Marks):
                     ondisk.remove_stale_temp_files(self.path)
                     data = fileformat.dump(new)
                     self._remember(data, ondisk.write_atomic(self.path, data))
+                    if self._parsed is not None:  # the next start reads these bytes from it
+                        self._parsed.store(data, new)
                     if not self.writable:
                         self.notices.append(clean(f"Marks are saved to {self.path} again."))
                     self.writable = True
@@ -173,7 +177,7 @@ class FileSync(Marks):
                 self._remember(data, stamp)
                 return None
             try:
-                loaded = fileformat.Loaded(State()) if data is None else fileformat.parse(data)
+                loaded = fileformat.Loaded(State()) if data is None else self._parse(data)
             except fileformat.NotState as exc:
                 return self._not_ours(str(exc), at_start)
             except fileformat.NotToml as exc:
@@ -195,6 +199,16 @@ class FileSync(Marks):
             self._take_in(loaded)
             return loaded.state
         raise Unstable
+
+    def _parse(self, data: bytes) -> fileformat.Loaded:
+        """The file's bytes parsed, or taken from the parse cache when it holds these very bytes."""
+        state = self._parsed.load(data) if self._parsed is not None else None
+        if state is not None:
+            return fileformat.Loaded(state)
+        loaded = fileformat.parse(data)
+        if self._parsed is not None and loaded.writable and not loaded.problems:
+            self._parsed.store(data, loaded.state)
+        return loaded
 
     def _check_ours(self) -> None:
         """Raise NotOurs if the path holds something else than a state file (or nothing)."""
