@@ -299,9 +299,7 @@ def keys_from_the_terminal() -> None:
 
 
 def _start_tui(targets: list[str], paths: Paths) -> int:
-    from reader.core.archive.days import DaySource
-    from reader.core.archive.index import default_path
-    from reader.core.archive.loading import open_paths
+    from reader.core.archive.days import DaySource, open_paths
     from reader.core.config import Config, ConfigError, load_config, user_path
     from reader.core.parse import DigestError, load
 
@@ -342,7 +340,11 @@ def _start_tui(targets: list[str], paths: Paths) -> int:
         store.close()
         raise UsageError("the reader needs a terminal (standard input and error); --dump and --export work without one")
     try:
-        index = default_path() if days is not None else None
+        index = None
+        if days is not None:  # an archive: the index (and sqlite3) only then
+            from reader.core.archive.index import default_path
+
+            index = default_path()
         app = DigestReader(store=store, config=config, digest=digest, path=path, sample=sample, config_path=paths.config, days=days, index_path=index)
         app.run()
     finally:

@@ -15,7 +15,8 @@ from reader.cli import main
 from reader.core.archive.days import DaySource
 from reader.core.archive.inbox import DAY, Archive
 from reader.core.archive.library import INBOX
-from reader.core.archive.loading import ArchiveLoader, load_archive, open_paths
+from reader.core.archive.days import open_paths
+from reader.core.archive.loading import ArchiveLoader, load_archive
 from reader.core.config import Config
 from reader.core.library import ALL, STARRED
 from reader.core.loading import LoadUpdate

@@ -8,15 +8,17 @@ the filters, the mute rules and the marks a query asks about.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from reader.core.archive.index import ArchiveIndex
-from reader.core.archive.search import IndexedSearch
 from reader.core.config import Config
 from reader.core.library import Filters, is_kept
 from reader.core.model import Digest, Paper
 from reader.core.mute import Muting
 from reader.core.search import Query, SearchIndex, folded_notes, parse_query
 from reader.core.store import MarkStore
+
+if TYPE_CHECKING:
+    from reader.core.archive.index import ArchiveIndex
 
 MUTE_INDEX_LIMIT = 2000
 """Mute rules and saved searches are queries on the search index: a digest up to this size is
@@ -36,7 +38,12 @@ class PaperIndex:
     def build(cls, papers: list[Paper], text_index: ArchiveIndex | None = None) -> PaperIndex:
         """Costly (about 0.15 ms a paper; without the text, with an archive's ``text_index``):
         run it off the UI thread for big digests."""
-        search = SearchIndex(papers) if text_index is None else IndexedSearch(papers, text_index)
+        if text_index is None:
+            search = SearchIndex(papers)
+        else:
+            from reader.core.archive.search import IndexedSearch  # an archive's: sqlite3 only then
+
+            search = IndexedSearch(papers, text_index)
         return cls(papers, search, {paper.id: position for position, paper in enumerate(papers)})
 
 

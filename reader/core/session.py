@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from reader.core.archive.inbox import Archive
-from reader.core.archive.index import ArchiveIndex
 from reader.core.archive.library import INBOX, ArchiveLibrary, library_for, opened
 from reader.core.config import Config
 from reader.core.latex import to_unicode
@@ -27,6 +27,10 @@ from reader.core.saved import search_of, search_scope
 from reader.core.parse.builder import plural
 from reader.core.search import Interests, Query, highlight_spans
 from reader.core.store import MarkStore
+
+if TYPE_CHECKING:
+    from reader.core.archive.index import ArchiveIndex
+
 
 @dataclass(frozen=True, slots=True)
 class RowInfo:

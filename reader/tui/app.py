@@ -13,7 +13,7 @@ import signal
 import threading
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, ClassVar, Iterable
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -22,9 +22,6 @@ from textual.message import Message
 from textual.screen import Screen
 
 from reader.core.archive.days import DaySource
-from reader.core.archive.index import ArchiveIndex
-from reader.core.archive.loading import ArchiveLoader
-from reader.core.archive.watch import Watcher
 from reader.core.config import Config, ConfigError, load_config
 from reader.core.loading import Loader, LoadUpdate
 from reader.core.model import Digest
@@ -35,6 +32,10 @@ from reader.core.store import MarkStore
 from reader.tui.keys import GLOBAL_KEYS, READING_KEYS
 from reader.tui.links import web_browser
 from reader.tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from reader.core.archive.loading import ArchiveLoader
+    from reader.core.archive.watch import Watcher
 
 
 def _stylesheet() -> str:
@@ -109,7 +110,11 @@ class DigestReader(App[int]):
         self._days: ArchiveLoader | None = None
         """Every day of a folder (several paths, a glob): read in the background, watched."""
         self._watcher: Watcher | None = None
-        if days is not None:
+        if days is not None:  # an archive's machinery (sqlite3, watchfiles) is imported only for one
+            from reader.core.archive.index import ArchiveIndex
+            from reader.core.archive.loading import ArchiveLoader
+            from reader.core.archive.watch import Watcher
+
             self._days = ArchiveLoader(days, deliver, index=ArchiveIndex(index_path) if index_path is not None else None)
             self._watcher = Watcher(days.folders, self._days.refresh)
             digest = self._days.listing()

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from reader.core.model import DigestError
+from reader.core.loading import open_digest
+from reader.core.model import Digest, DigestError
 from reader.core.parse.fields import date_in
 from reader.core.parse.files import os_errors
 from reader.core.sanitize import clean
@@ -110,3 +111,12 @@ class DaySource:
                 raise DigestError(f"{clean(text)}: no digest (*.md or *.jsonl) in this directory")
             return found
         return [Candidate(target, os.stat(target).st_mtime, date_in(target.name))]
+
+
+def open_paths(paths: list[Path]) -> Digest | Path | DaySource:
+    """What the user's paths mean: one day (a file, a folder or glob with one digest) as
+    :func:`reader.core.loading.open_digest` opens it, else the days to read as one archive.
+    DigestError (one line) for a path that is missing or means no digest."""
+    source = DaySource(paths)
+    days = source.scan()
+    return open_digest(days[0].path) if len(days) == 1 else source

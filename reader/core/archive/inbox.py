@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.core.archive.days import DayFile, day_label
-from reader.core.archive.index import ArchiveIndex
 from reader.core.model import SUMMARY_FIELDS, Digest, Paper, Section
+
+if TYPE_CHECKING:
+    from reader.core.archive.index import ArchiveIndex
 
 DAY = "\x00day:"
 """Sidebar keys of days start with this, then the day's date."""

@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from reader.core.archive.days import DayFile, DaySource
+from reader.core.archive.days import DayFile, DaySource, open_paths
 from reader.core.archive.inbox import Archive, merge, richness
 from reader.core.archive.index import ArchiveIndex
-from reader.core.loading import LoadUpdate, open_digest
+from reader.core.loading import LoadUpdate
 from reader.core.model import Digest, DigestError
 from reader.core.parse import load
 from reader.core.sanitize import clean
@@ -175,15 +175,6 @@ class ArchiveLoader:
         """The day as read before, if its file has not changed since."""
         known = self._read.get(day.path)
         return known[1] if known is not None and known[0] == day.version else None
-
-
-def open_paths(paths: list[Path]) -> Digest | Path | DaySource:
-    """What the user's paths mean: one day (a file, a folder or glob with one digest) as
-    :func:`reader.core.loading.open_digest` opens it, else the days to read as one archive.
-    DigestError (one line) for a path that is missing or means no digest."""
-    source = DaySource(paths)
-    days = source.scan()
-    return open_digest(days[0].path) if len(days) == 1 else source
 
 
 def load_paths(paths: list[Path], index: ArchiveIndex | None = None) -> Digest:

@@ -7,8 +7,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from watchfiles import Change, watch
+if TYPE_CHECKING:
+    from watchfiles import Change
 
 GROUP_MS = 400
 """Changes closer together than this (a pull writing many files) come as one."""
@@ -38,6 +40,8 @@ class Watcher:
         self._stop.set()
 
     def _run(self) -> None:
+        from watchfiles import watch  # with anyio, a few ms that a single digest's start does not pay
+
         try:
             for _ in watch(
                 *self.folders,

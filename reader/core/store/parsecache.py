@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import pickle
 from contextlib import suppress
 from pathlib import Path
 
@@ -43,6 +42,8 @@ class ParseCache:
             with open(self.path, "rb") as file:
                 if file.read(32) != _key(data):
                     return None
+                import pickle  # only where a cache exists: most states are too small to have one
+
                 state = pickle.load(file)
         except Exception:  # noqa: BLE001 - missing, half-written, or from another version: parse the file
             return None
@@ -56,6 +57,8 @@ class ParseCache:
                 with suppress(FileNotFoundError):
                     os.unlink(self.path)
                 return
+            import pickle
+
             self.path.parent.mkdir(parents=True, exist_ok=True)
             ondisk.write_atomic(self.path, _key(data) + pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
 
