@@ -330,3 +330,19 @@ async def test_help_shows_the_daily_keys_first_and_says_when_there_is_more(tmp_p
         await pilot.press("question_mark")
         await pilot.pause()
         assert "↓ more" in screen_text(app)
+
+
+async def test_a_paper_shown_again_is_drawn_as_it_is_now(tmp_path):
+    """The detail pane keeps papers laid out and drawn: what changed since must still show."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        detail = app.main.detail
+        first = [line.plain for line in detail.lines]
+        await pilot.press("j", "k")
+        assert [line.plain for line in detail.lines] == first
+        await pilot.press("s")
+        assert any("★ starred" in line.plain for line in detail.lines)
+        dark = [segment.style for segment in detail.render_line(0)]
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert [segment.style for segment in detail.render_line(0)] != dark, "a new theme restyles the pane"

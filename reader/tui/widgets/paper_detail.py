@@ -12,17 +12,20 @@ from typing import Callable
 
 from rich.text import Text
 from textual import events
+from textual.cache import LRUCache
 from textual.strip import Strip
 
 from reader.core.model import Paper
-from reader.core.search import highlight_spans, term_spans
+from reader.core.search import Query, highlight_spans, term_spans
 from reader.core.session import ReadingSession
 from reader.core.wrap import wrap
 from reader.tui.widgets.line_view import LineView
 
-Spans = Callable[[str], list[tuple[int, int]]]
 MEASURE = 100
 """Cells a line of the detail pane may take, however wide the terminal: longer lines read badly."""
+PAPERS_KEPT = 32
+"""Papers kept laid out (by paper, options and width): going back to one, or a search keystroke
+taken back, lays out nothing again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +36,10 @@ class DetailOptions:
     """``summary`` or ``abstract``."""
     math: Callable[[str], str] = str
     """Turns LaTeX into what is shown (identity for raw LaTeX)."""
-    highlight: Spans | None = None
-    """Spans of a text to mark as search matches."""
-    interest: Spans | None = None
-    """Spans of a text to mark as matching the user's interests."""
+    query: Query | None = None
+    """The search whose words are marked as matches (one with words to mark), if any."""
+    keywords: tuple[str, ...] = ()
+    """The user's interest keywords the paper matches, marked where they occur."""
     starred: bool = False
     read: bool = False
     tags: tuple[str, ...] = ()
@@ -49,12 +52,11 @@ class DetailOptions:
 def detail_options(session: ReadingSession, paper: Paper | None) -> DetailOptions:
     """How the session says ``paper`` is shown: its view, math, search and interest marks."""
     query = session.query
-    keywords = session.interest_keywords(paper) if paper else []
     return DetailOptions(
         view=session.view,
         math=session.math,
-        highlight=(lambda text: highlight_spans(text, query)) if query and query.highlights else None,
-        interest=(lambda text: term_spans(text, keywords)) if keywords else None,
+        query=query if query and query.highlights else None,
+        keywords=tuple(session.interest_keywords(paper)) if paper else (),
         starred=bool(paper and session.is_starred(paper.id)),
         read=bool(paper and session.is_read(paper.id)),
         tags=session.tags_of(paper.id) if paper else (),
@@ -84,12 +86,23 @@ class PaperDetail(LineView):
         self._blocks: list[Text] = []
         self._lines: list[Text] = []
         self._wrapped_width = -1
+        self._shown: tuple = ()
+        """What is shown, as the layout caches know it: (paper, options)."""
+        self._laid_out: LRUCache[tuple, list[Text]] = LRUCache(PAPERS_KEPT * 2)
+        """Blocks by (paper, options), and wrapped lines by (paper, options, width)."""
+        self._drawn: LRUCache[tuple, list[Strip | None]] = LRUCache(PAPERS_KEPT)
+        """Each line's strip once drawn, by (paper, options, pane width, base style)."""
         self.paper: Paper | None = None
 
     def show_paper(self, paper: Paper | None, options: DetailOptions, *, keep_scroll: bool = False) -> None:
         """Show ``paper`` (or an empty pane) as ``options`` say."""
         self.paper = paper
-        self._blocks = self._compose_blocks(paper, options) if paper else []
+        self._shown = (paper, options)
+        blocks = self._laid_out.get(self._shown) if paper else []
+        if blocks is None:
+            blocks = self._compose_blocks(paper, options)
+            self._laid_out.set(self._shown, blocks)
+        self._blocks = blocks
         self._lines = []
         self._wrapped_width = -1
         self._rewrap()
@@ -100,12 +113,14 @@ class PaperDetail(LineView):
     def _compose_blocks(self, paper: Paper, options: DetailOptions) -> list[Text]:
         style = self.get_component_rich_style
 
+        keywords, query = list(options.keywords), options.query
+
         def marked(text: str, base: str = "") -> Text:
             result = Text(text, style=base)
-            for spans, component in ((options.interest, "paper-detail--interest"), (options.highlight, "paper-detail--match")):
-                if spans:
-                    for start, end in spans(text):
-                        result.stylize(style(component), start, end)
+            for start, end in term_spans(text, keywords) if keywords else ():
+                result.stylize(style("paper-detail--interest"), start, end)
+            for start, end in highlight_spans(text, query) if query else ():
+                result.stylize(style("paper-detail--match"), start, end)
             return result
 
         def labelled(label: str, body: str) -> list[Text]:
@@ -169,13 +184,28 @@ class PaperDetail(LineView):
         if width == self._wrapped_width or width <= 0:
             return
         self._wrapped_width = width
-        self._lines = [line for block in self._blocks for line in wrap(block, width)]
+        key = (*self._shown, width)
+        lines = self._laid_out.get(key)
+        if lines is None:
+            lines = [line for block in self._blocks for line in wrap(block, width)]
+            self._laid_out.set(key, lines)
+        self._lines = lines
         self.set_line_count(len(self._lines))
 
     def render_line(self, y: int) -> Strip:
         self._rewrap()
         index = int(self.scroll_offset.y) + y
-        return self.strip(self._lines[index]) if index < len(self._lines) else self.blank()
+        if index >= len(self._lines):
+            return self.blank()
+        key = (*self._shown, self.scrollable_content_region.width, self._base_style)
+        strips = self._drawn.get(key)
+        if strips is None:
+            strips = [None] * len(self._lines)
+            self._drawn.set(key, strips)
+        strip = strips[index]
+        if strip is None:
+            strip = strips[index] = self.strip(self._lines[index])
+        return strip
 
     @property
     def lines(self) -> list[Text]:
@@ -189,6 +219,12 @@ class PaperDetail(LineView):
             self.scroll_page_down(animate=False)
         else:
             self.scroll_page_up(animate=False)
+
+    def notify_style_update(self) -> None:
+        """A theme change restyles the text laid out before: lay it out again."""
+        super().notify_style_update()
+        self._laid_out.clear()
+        self._drawn.clear()
 
     def _on_resize(self, event: events.Resize) -> None:
         self._rewrap()
