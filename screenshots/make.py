@@ -39,12 +39,17 @@ SCENES: list[tuple[str, tuple[int, int], list[str]]] = [
     ("tags", (120, 36), ["L", "j", "L", "T", *"group meeting", "enter", "j", "j", "T", *"group meeting", "enter", *["l"] * 9]),
     ("note", (120, 36), ["j", "a", *"Their OOD benchmark is what chapter 3 needs.", "enter", "enter", *"Ask Ana: does it cover far-OOD?"]),
     ("saved-searches", (120, 36), ["j", "r", "j", "j", "r", *["l"] * 6]),
+    ("fork", (120, 36), []),
 ]
 """(file name, terminal size, keys pressed after start) for each screenshot."""
 SCENE_SETTINGS = {
     "saved-searches": {"searches": {"diffusion": "diffusion -survey", "OOD": "OOD cat:cs.CV", "unread CV": "cat:cs.CV is:unread"}, "mute": ["survey"]},
 }
 """Config settings of the scenes that need more than manual read marks."""
+SCENE_DIGESTS = {
+    "fork": "tests/corpus/Straw674__daily-arXiv-astro-ph__2025-12-16.md",
+}
+"""The digest of a scene that shows another than the bundled sample (a fork's template)."""
 INBOX_SCENES: list[tuple[str, tuple[int, int], list[str]]] = [
     ("inbox", (120, 36), []),
     ("inbox-day", (120, 36), ["left_square_bracket", "left_square_bracket", "j", "j"]),
@@ -119,7 +124,8 @@ async def capture(name: str, size: tuple[int, int], keys: list[str], state_dir: 
     store = MarkStore.open(state_dir / f"{name}.toml")
     if days is None:
         config = Config(mark_read="manual", **SCENE_SETTINGS.get(name, {}))
-        app = DigestReader(store=store, config=config, digest=load(ROOT / "reader/sample/today.md"), sample=True)
+        digest = SCENE_DIGESTS.get(name)
+        app = DigestReader(store=store, config=config, digest=load(ROOT / (digest or "reader/sample/today.md")), sample=digest is None)
     else:
         store.set_setting(f"opened {archive_name([days])[1]}", f"2025-04-17T08:00 {INBOX_DAYS[-2]}")
         app = DigestReader(store=store, config=Config(mark_read="manual"), days=DaySource([days]))
