@@ -91,3 +91,29 @@ def test_a_state_with_entries_it_cannot_read_is_parsed_for_their_notice(files):
     first.close()
     again = MarkStore.open(state, save_delay=None, cache=cache)
     assert again.notices == first.notices[:1] and again.is_read("2601.00008")
+
+
+def test_a_state_of_exactly_the_minimum_is_cached(files, monkeypatch):
+    state, cache = files
+    saved(state, cache, count=2).close()  # the star, one tag, one note: three saved papers
+    no_parsing(monkeypatch)
+    assert MarkStore.open(state, save_delay=None, cache=cache).note_of("2601.00001") == "why it matters"
+
+
+def test_the_cache_folder_is_made_with_its_parents_and_kept_across_saves(tmp_path, monkeypatch):
+    monkeypatch.setattr(parsecache, "MIN_SAVED", 3)
+    state, cache = tmp_path / "state.toml", tmp_path / "cache" / "reader" / "state.pickle"
+    store = saved(state, cache)
+    store.set_read("2601.00008")  # a second save, into the folder the first one made
+    assert store.flush()
+    store.close()
+    no_parsing(monkeypatch)
+    assert MarkStore.open(state, save_delay=None, cache=cache).is_read("2601.00008")
+
+
+def test_a_cache_that_holds_something_else_than_a_state_is_not_taken(tmp_path):
+    import pickle
+
+    cache = parsecache.ParseCache(tmp_path / "state.pickle")
+    cache.path.write_bytes(parsecache._key(b"data") + pickle.dumps({"stars": {}}))
+    assert cache.load(b"data") is None
