@@ -12,6 +12,8 @@ from test_session_tags import store  # noqa: F401 (fixture)
 
 from reader.core.config import Config, ConfigError, load_config
 from reader.core.model import Digest, Paper, Section
+from reader.core.mute import Muting, muted_ids, parse_rules
+from reader.core.search import SearchIndex
 
 
 def test_mute_rules_load_and_a_bad_rule_names_its_line(tmp_path):
@@ -96,3 +98,32 @@ async def test_M_without_rules_says_how_to_add_them(tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("M")
         assert "No mute rules" in screen_text(app)
+
+
+def test_rules_on_marks_ask_the_marks_they_are_given():
+    papers = muted_digest().papers
+    queries = parse_rules(["is:starred", "tag:later", "has:note"])
+    found = muted_ids(
+        queries,
+        SearchIndex(papers),
+        papers,
+        is_read=lambda paper_id: False,
+        is_starred=lambda paper_id: paper_id == "2601.00001",
+        has_tag=lambda paper_id, tag: (paper_id, tag) == ("2601.00002", "later"),
+        notes={"2601.00003": "a note"},
+    )
+    assert found == {"2601.00001", "2601.00002", "2601.00003"}
+
+
+def test_the_rules_are_matched_once_per_index():
+    papers = muted_digest().papers
+    asked = []
+
+    def marks():
+        asked.append(1)
+        return {"is_read": lambda paper_id: False, "is_starred": lambda paper_id: False, "has_tag": None, "notes": {}}
+
+    muting, index = Muting(["kept"]), SearchIndex(papers)
+    assert muting.matched(index, papers, marks) == {"2601.00004"}
+    assert muting.matched(index, papers, marks) == {"2601.00004"} and len(asked) == 1
+    assert muting.matched(SearchIndex(papers[:3]), papers[:3], marks) == frozenset() and len(asked) == 2
