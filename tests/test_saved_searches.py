@@ -120,3 +120,27 @@ async def test_S_without_a_search_says_what_to_do(tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("S")
         assert not isinstance(app.screen, SaveSearchScreen) and "then S saves" in screen_text(app)
+
+
+def test_a_search_without_a_name_is_refused_with_a_line_for_the_user(tmp_path):
+    path = write(tmp_path, "")
+    with pytest.raises(SavedSearchError) as error:
+        add_search(path, " \t ", "x")
+    assert str(error.value) == "A saved search needs a name." and path.read_text() == ""
+
+
+def test_searches_that_are_no_table_are_left_alone(tmp_path):
+    path = write(tmp_path, 'searches = "x"\n')
+    with pytest.raises(SavedSearchError, match="left as it is"):
+        add_search(path, "b", "y")
+    assert path.read_text() == 'searches = "x"\n'
+
+
+def test_the_file_keeps_its_permissions_and_a_new_one_is_readable(tmp_path):
+    path = write(tmp_path, "")
+    os.chmod(path, 0o640)
+    add_search(path, "x", "x")
+    assert os.stat(path).st_mode & 0o777 == 0o640
+    missing = tmp_path / "new.toml"
+    add_search(missing, "x", "x")
+    assert os.stat(missing).st_mode & 0o777 == 0o644
