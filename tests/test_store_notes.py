@@ -40,6 +40,7 @@ def test_an_empty_note_removes_it_and_its_snapshot(open_store, state):
 def test_note_text_drops_control_characters_and_trailing_blanks():
     assert note_text("a\x1b[31m red \r\nb\t \n\n") == "a␛[31m red\nb"
     assert note_text("  \n ") is None
+    assert note_text("\n  - an indented list\n  - kept as typed\n") == "  - an indented list\n  - kept as typed"
 
 
 def test_two_instances_editing_one_note_keep_both_and_say_so(open_store):
