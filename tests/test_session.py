@@ -16,7 +16,7 @@ from reader.core.library import ALL, STARRED
 from reader.core.model import Digest, Paper, Section
 from reader.core.parse import load
 from reader.core.search import Interests, parse_query
-from reader.core.marking import UNDO_DEPTH
+from reader.core.marking import AT_ONCE, UNDO_DEPTH
 from reader.core.session import PaperIndex, ReadingSession, RowInfo
 from reader.core.store import MarkStore
 
@@ -625,6 +625,12 @@ def test_a_delay_of_zero_reads_a_chosen_paper_as_it_is_shown_with_no_timer(store
     session.reconfigure(Config(mark_read="auto", mark_read_delay=0.01))
     assert session.show(first, 6.0, chosen=True) is None  # read already
     assert session.show(second, 6.0, chosen=True) == second.id and session.auto_read.deadline is None
+
+
+def test_a_paper_due_exactly_at_once_later_gets_a_timer(store, today):
+    """Only a paper due sooner than AT_ONCE is read as it is shown."""
+    session = ReadingSession(store, Config(mark_read="auto", mark_read_delay=AT_ONCE), today)
+    assert session.show(today.papers[0], 0.0, chosen=True) is None and session.auto_read.deadline == AT_ONCE
 
 
 def test_a_start_resumes_where_the_digest_was_left_else_at_its_first_unread(store, today):

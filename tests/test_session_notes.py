@@ -8,6 +8,7 @@ from test_session_tags import store  # noqa: F401 (fixture)
 
 from reader.core.search import QueryError, SearchIndex, folded_notes, parse_query
 from reader.core.session import PaperIndex
+from reader.core.store.notes import CONFLICT_MARK
 
 
 def test_set_note_says_what_it_did(store):  # noqa: F811
@@ -20,6 +21,20 @@ def test_set_note_says_what_it_did(store):  # noqa: F811
     assert session.note_of(a1.id) == "second"
     assert session.set_note(a1, "  ") == "Note removed"
     assert session.note_of(a1.id) is None
+
+
+def test_set_note_over_a_note_another_window_changed_says_both_are_kept(store):  # noqa: F811
+    digest = small_digest()
+    session = session_of(store, digest)
+    a1, a2 = digest.papers[:2]
+    session.set_note(a1, "first")
+    session.set_note(a2, "first")
+    store.set_note(a1, "theirs")  # another window's edit, while this one's editor shows "first"
+    store.set_note(a2, "theirs")
+    assert session.set_note(a1, "mine", over="first") == "Note saved, and another window's change kept in it"
+    assert session.note_of(a1.id) == "mine" + CONFLICT_MARK + "theirs"
+    assert session.set_note(a2, "", over="first") == "Note kept: another window changed it"
+    assert session.note_of(a2.id) == "theirs"
 
 
 def test_has_note_and_note_words_in_search(store):  # noqa: F811

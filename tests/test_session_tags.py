@@ -103,3 +103,10 @@ def test_tag_in_search(store):
 def test_tag_needs_a_value():
     with pytest.raises(QueryError, match='"tag:" needs a value'):
         parse_query("tag:")
+
+
+def test_later_remembers_the_digest_it_was_put_on_from(store):
+    digest = small_digest()
+    digest.date = "2026-01-16"
+    session_of(store, digest).toggle_later(digest.papers[0])
+    assert [entry.digest for entry in store.tagged(None)] == ["2026-01-16"]
