@@ -167,3 +167,10 @@ def test_dump_of_a_folder_reads_through_the_index_and_a_cache_that_cannot_be_mad
     monkeypatch.setenv("DIGEST_READER_CACHE", str(tmp_path / "file" / "index.sqlite3"))
     assert main(["--dump", str(folder), "--state", str(tmp_path / "s.toml")]) == 0
     assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == rows
+
+
+def test_saved_searches_of_an_archive_search_the_text_in_its_index(tmp_path):
+    archive, _ = indexed(week(tmp_path / "days"), tmp_path / "index.sqlite3")
+    assert archive.papers[0].abstract is None, "the papers in memory are light"
+    session = ReadingSession(MarkStore.open(None), Config(searches={"abstracts": '"the abstract of paper"'}), archive)
+    assert session.saved_papers("abstracts") == archive.papers

@@ -16,6 +16,7 @@ from reader.core.library import ALL, STARRED
 from reader.core.model import Digest, Paper, Section
 from reader.core.parse import load
 from reader.core.search import Interests, parse_query
+from reader.core import finding
 from reader.core.marking import AT_ONCE, UNDO_DEPTH
 from reader.core.session import PaperIndex, ReadingSession, RowInfo
 from reader.core.store import MarkStore
@@ -674,3 +675,17 @@ def test_a_row_carries_a_forks_relevance_score_and_translated_title(store):
     assert session.row(words).relevance == "" and session.row(words).translated_title == ""
     real = load(TODAY.parent / "forks" / "Troy9748__daily-arXiv-ai-enhanced__2026-02-28.md")
     assert any(session_of(store, real).row(paper).relevance for paper in real.papers)
+
+
+def test_saved_searches_wait_for_a_load_and_the_index_is_built_once(store, monkeypatch):
+    digest = small_digest()
+    session = ReadingSession(store, Config(mark_read="manual", searches={"first": "a1"}), digest, loading=True)
+    assert session.saved_papers("first") == [] and session.index is None, "a digest still loading is indexed in the background"
+    session.loading = False
+    assert session.saved_papers("first") == [digest.papers[0]] and session.saved_papers("no such search") == []
+    index = session.index
+    assert session.hidden() == frozenset() and session.saved_papers("first") == [digest.papers[0]] and session.index is index
+    monkeypatch.setattr(finding, "MUTE_INDEX_LIMIT", len(digest.papers))
+    assert session_of(store, digest, searches={"first": "a1"}).saved_papers("first") == [digest.papers[0]], "a digest of the limit is indexed at once"
+    monkeypatch.setattr(finding, "MUTE_INDEX_LIMIT", len(digest.papers) - 1)
+    assert session_of(store, digest, searches={"first": "a1"}).saved_papers("first") == []
