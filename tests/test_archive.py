@@ -253,3 +253,18 @@ def test_the_header_shows_the_progress_of_a_first_read(tmp_path):
     assert "▰▰▱▱▱▱▱▱ 1/4 days read  ·  4 days" in session.header(4)[1]
     session.set_digest(updates[-1].digest)
     assert "days read" not in session.header(7)[1]
+
+
+def test_a_day_file_carries_the_size_and_time_that_tell_a_change(tmp_path):
+    path = write_day(tmp_path, "2026-11-23", [(1, "cs.CV")])
+    os.utime(path, ns=(1_700_000_000_123_456_789,) * 2)
+    (day,) = DaySource([tmp_path]).scan()
+    assert (day.path, day.date, day.version) == (path, "2026-11-23", (path.stat().st_size, 1_700_000_000_123_456_789))
+
+
+def test_a_folder_with_no_digest_says_so_in_one_line(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(DigestError) as error:
+        DaySource([empty]).scan()
+    assert str(error.value) == f"{empty}: no digest (*.md or *.jsonl) in this directory"
