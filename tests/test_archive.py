@@ -6,21 +6,22 @@ import io
 import json
 import os
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from archive_support import week, write_day
 from app_support import CORPUS
 from reader.cli import main
-from reader.core.archive.days import DaySource
-from reader.core.archive.inbox import DAY, Archive
+from reader.core.archive.days import DayFile, DaySource
+from reader.core.archive.inbox import DAY, Archive, merge
 from reader.core.archive.library import INBOX
 from reader.core.archive.days import open_paths
 from reader.core.archive.loading import ArchiveLoader, load_archive
 from reader.core.config import Config
 from reader.core.library import ALL, STARRED
 from reader.core.loading import LoadUpdate
-from reader.core.model import Digest, DigestError
+from reader.core.model import Digest, DigestError, Paper, Section
 from reader.core.session import ReadingSession
 from reader.core.store import MarkStore
 
@@ -268,3 +269,25 @@ def test_a_folder_with_no_digest_says_so_in_one_line(tmp_path):
     with pytest.raises(DigestError) as error:
         DaySource([empty]).scan()
     assert str(error.value) == f"{empty}: no digest (*.md or *.jsonl) in this directory"
+
+
+def merged_days(*copies: Paper, origin: str = "", dates=("2026-01-02", "2025-12-31")):
+    """An archive of one day per copy (newest first), each a digest of that one copy."""
+    loaded = [(DayFile(Path(f"/days/{date}.md"), date, 1, 1), Digest(name=date, sections=[Section("cs.CV", [copy])], papers=[copy])) for date, copy in zip(dates, copies)]
+    return merge("days", loaded, origin)
+
+
+def test_merge_keeps_the_copy_that_says_most_and_on_a_tie_the_newest():
+    says_two = Paper(id="2601.00001", title="Abstract and link", abstract="a", url="u")
+    says_three = Paper(id="2601.00001", title="Authors and categories", authors=("Ana",), categories=("cs.CV", "cs.LG"))
+    assert [paper.title for paper in merged_days(says_two, says_three).papers] == ["Authors and categories"]
+    assert [paper.title for paper in merged_days(says_three, says_two).papers] == ["Authors and categories"]
+    newer, older = Paper(id="2601.00001", title="Newer", url="u"), Paper(id="2601.00001", title="Older", url="u")
+    assert [paper.title for paper in merged_days(newer, older).papers] == ["Newer"]
+
+
+def test_merge_keeps_the_origin_and_each_day_its_file_and_label():
+    archive = merged_days(Paper(id="2601.00001", title="a"), Paper(id="2601.00002", title="b"), origin="/days")
+    assert archive.origin == "/days" and archive.days_of == {"2601.00001": ("2026-01-02",), "2601.00002": ("2025-12-31",)}
+    assert [(day.path, day.label) for day in archive.days] == [(Path("/days/2026-01-02.md"), "Fri 2 Jan"), (Path("/days/2025-12-31.md"), "Wed 31 Dec 2025")]
+    assert archive.full(archive.papers[0]) is archive.papers[0], "no index: the papers are whole"
