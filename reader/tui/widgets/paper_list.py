@@ -11,7 +11,6 @@ from typing import Callable
 
 from rich.text import Text
 from textual import events
-from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
@@ -31,9 +30,6 @@ WIDE_ROW = 90
 AUTHORS_WIDTH = 24
 AUTHORS_FROM = 100
 """The first author shows at the right of a row this wide or wider."""
-ROWS_KEPT = 1024
-"""Rows kept drawn (by what they show): a search keystroke undone by backspace, or a page
-scrolled back, draws nothing again."""
 
 
 class PaperList(LineView):
@@ -71,7 +67,6 @@ class PaperList(LineView):
         self._row_info = row_info
         self._papers: list[Paper] = []
         self._cursor = 0
-        self._drawn: LRUCache[tuple, Strip] = LRUCache(ROWS_KEPT)
         self.empty_message = "No papers."
 
     @property
@@ -131,20 +126,14 @@ class PaperList(LineView):
         info = self._row_info(self._papers[index])
         width = self.scrollable_content_region.width
         cursor = self.get_component_rich_style("paper-list--cursor") if index == self._cursor else None
-        key = (info, width, cursor, self._base_style)
-        strip = self._drawn.get(key)
-        if strip is None:
+
+        def row() -> Text:
             text = self._row_text(info, width)
             if cursor is not None:
                 text.stylize(cursor)
-            strip = self.strip(text)
-            self._drawn.set(key, strip)
-        return strip
+            return text
 
-    def notify_style_update(self) -> None:
-        """A theme or focus change restyles rows that look the same otherwise: draw them again."""
-        super().notify_style_update()
-        self._drawn.clear()
+        return self.drawn((info, cursor), row)
 
     def _row_text(self, info: RowInfo, width: int) -> Text:
         """``★•◆ 56/100 cs.CV     Title #✎  译名…   First Author et al.``: marks, a fork's relevance

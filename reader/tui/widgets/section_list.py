@@ -6,6 +6,7 @@ line of text per section costs less to show than a widget or a table per section
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Region
@@ -70,6 +71,11 @@ class SectionList(LineView):
         if index >= len(self._entries):
             return self.blank()
         entry = self._entries[index]
+        cursor = self.get_component_rich_style("section-list--cursor") if index == self._highlighted else None
+        return self.drawn((entry, cursor), lambda: self._line(entry, cursor))
+
+    def _line(self, entry: Count, cursor: Style | None) -> Text:
+        """``cs.CV  12/35`` (``◆3 12/35`` with interests) to the view's width."""
         count = f"{entry.unread}/{entry.total}" if entry.unread != entry.total else str(entry.total)
         if entry.interesting:
             count = f"◆{entry.interesting} {count}"
@@ -78,9 +84,9 @@ class SectionList(LineView):
         label.truncate(max(width - len(count) - 1, 1), overflow="ellipsis", pad=True)
         line = label + Text(" ") + Text(count, style=self.get_component_rich_style("section-list--count"))
         line.truncate(width, overflow="ellipsis", pad=True)
-        if index == self._highlighted:
-            line.stylize(self.get_component_rich_style("section-list--cursor"))
-        return self.strip(line)
+        if cursor is not None:
+            line.stylize(cursor)
+        return line
 
     def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
