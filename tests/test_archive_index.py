@@ -66,6 +66,20 @@ def test_a_warm_start_reads_no_file_and_a_changed_one_is_read_again(tmp_path):
     assert indexed(folder, cache)[1] == [], "same bytes: the hash says it is the same day"
 
 
+def test_days_deleted_or_renamed_leave_the_cache_and_other_folders_days_stay(tmp_path):
+    folder, other, cache = week(tmp_path / "days"), week(tmp_path / "other"), tmp_path / "index.sqlite3"
+    indexed(folder, cache)
+    indexed(other, cache)
+    files = lambda: {path.rsplit("/", 2)[-2] + "/" + path.rsplit("/", 1)[-1] for (path,) in ArchiveIndex(cache).db.execute("SELECT path FROM files")}  # noqa: E731
+    assert len(files()) == 8
+    (folder / "2026-11-24.md").rename(folder / "2026-11-24.md.bak")  # renamed: no longer a day
+    archive, _ = indexed(folder, cache)
+    assert "days/2026-11-24.md" not in files() and "other/2026-11-24.md" in files() and len(files()) == 7
+    copies = ArchiveIndex(cache).db.execute("SELECT count(*) FROM copies WHERE file NOT IN (SELECT id FROM files)").fetchone()[0]
+    assert copies == 0, "no copy of a forgotten day is left behind"
+    assert ArchiveIndex(cache).containing(fold("paper number")) >= {paper.id for paper in archive.papers}
+
+
 @pytest.mark.parametrize("garbage", [b"this is not a database at all" * 100, b""], ids=["corrupt", "empty"])
 def test_a_corrupt_cache_is_rebuilt(tmp_path, garbage):
     folder, cache = week(tmp_path / "days"), tmp_path / "index.sqlite3"
