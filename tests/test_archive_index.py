@@ -104,6 +104,23 @@ def test_a_deleted_cache_is_rebuilt(tmp_path):
     assert len(indexed(folder, cache)[1]) == 4
 
 
+def test_two_processes_build_and_share_one_index(tmp_path):
+    """Two readers started at once on one folder (two terminals after the morning pull)."""
+    import os
+    import subprocess
+    import sys
+
+    folder, cache = week(tmp_path / "days"), tmp_path / "index.sqlite3"
+    env = {**os.environ, "DIGEST_READER_CACHE": str(cache), "DIGEST_READER_STATE": str(tmp_path / "state.toml")}
+    runs = [subprocess.Popen([sys.executable, "-m", "reader", "--dump", str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+            for _ in range(2)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    assert outputs[0][0] == outputs[1][0] and outputs[0][0].count("\n") == len(load_archive(DaySource([folder])).papers)
+    paths = [path for (path,) in ArchiveIndex(cache).db.execute("SELECT path FROM files")]
+    assert sorted(paths) == sorted(set(paths)) and len(paths) == 4, "each day once"
+
+
 def test_two_instances_share_the_index(tmp_path):
     folder, cache = week(tmp_path / "days"), tmp_path / "index.sqlite3"
     results, errors = [], []
