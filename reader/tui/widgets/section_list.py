@@ -50,19 +50,24 @@ class SectionList(LineView):
         """Replace the lines, keeping the highlight on ``current`` when it is still there."""
         if entries == self._entries:
             return
-        same_lines = [entry.key for entry in entries] == [entry.key for entry in self._entries]
+        old = self._entries
+        same_lines = [entry.key for entry in entries] == [entry.key for entry in old]
         self._entries = entries
-        if same_lines:  # new counts (a mark changed): the highlight stays where it is
-            self.refresh()
+        if same_lines:  # new counts (a mark, a day switch): the highlight stays; only changed lines redraw
+            for index, (before, after) in enumerate(zip(old, entries)):
+                if before != after:
+                    self._refresh_line(index)
             return
         self.set_line_count(len(entries))
+        self.refresh()  # other lines (a tag added, a day arrived): every line may have moved
         keys = [entry.key for entry in entries]
         self.highlight(keys.index(current) if current in keys else 0)
 
     def highlight(self, index: int) -> None:
         """Put the highlight on line ``index`` (clamped) and scroll it into view."""
+        self._refresh_line(self._highlighted)
         self._highlighted = max(0, min(index, len(self._entries) - 1))
-        self.refresh()
+        self._refresh_line(self._highlighted)
         if self._entries:
             self.scroll_to_region(Region(0, self._highlighted, 1, 1), animate=False, force=True, immediate=True)
 
@@ -87,6 +92,12 @@ class SectionList(LineView):
         if cursor is not None:
             line.stylize(cursor)
         return line
+
+    def _refresh_line(self, index: int) -> None:
+        """Redraw line ``index`` if it is in view (a year's sidebar has 400 lines, 30 shown)."""
+        y = index - int(self.scroll_offset.y)
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
 
     def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
