@@ -67,6 +67,8 @@ class PaperList(LineView):
         self._row_info = row_info
         self._papers: list[Paper] = []
         self._cursor = 0
+        self._drawn_info: dict[int, RowInfo] = {}
+        """What each row showed when last drawn, by row index (see :meth:`refresh_marks`)."""
         self.empty_message = "No papers."
 
     @property
@@ -85,6 +87,7 @@ class PaperList(LineView):
     def show(self, papers: list[Paper], keep: str | None = None) -> None:
         """Replace the rows; keep the cursor on paper id ``keep`` if it is still listed."""
         self._papers = papers
+        self._drawn_info.clear()
         index = 0
         if keep is not None:
             index = next((i for i, paper in enumerate(papers) if paper.id == keep), 0)
@@ -115,6 +118,13 @@ class PaperList(LineView):
         """Redraw one row after its marks changed."""
         self.refresh(Region(0, index - int(self.scroll_offset.y), self.size.width, 1))
 
+    def refresh_marks(self) -> None:
+        """Marks changed (a star, a read, all read): redraw the rows in view whose look changed."""
+        top = int(self.scroll_offset.y)
+        for index in range(top, min(top + self.size.height, len(self._papers))):
+            if self._drawn_info.get(index) != self._row_info(self._papers[index]):
+                self.refresh_row(index)
+
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         if not self._papers:
@@ -123,7 +133,7 @@ class PaperList(LineView):
             return self.blank()
         if index >= len(self._papers):
             return self.blank()
-        info = self._row_info(self._papers[index])
+        info = self._drawn_info[index] = self._row_info(self._papers[index])
         width = self.scrollable_content_region.width
         cursor = self.get_component_rich_style("paper-list--cursor") if index == self._cursor else None
 
