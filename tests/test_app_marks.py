@@ -109,6 +109,8 @@ async def test_A_marks_the_view_read_and_U_undoes(tmp_path):
         await pilot.press("l", "A")
         assert all(app.store.is_read(paper.id) for paper in app.main.paper_list.papers)
         assert app.main.sections.entries[0].unread == 128 - 35
+        dots = "\n".join(line[25:31] for line in screen_text(app).splitlines()[2:8])
+        assert "•" not in dots, "every row on screen drops its unread dot (only changed rows redraw)"
         await pilot.press("A")  # nothing left to mark: the undo must survive
         await pilot.press("U")
         assert app.store.is_read("2601.10802"), "undo restores exactly what A changed"

@@ -66,6 +66,20 @@ def test_a_warm_start_reads_no_file_and_a_changed_one_is_read_again(tmp_path):
     assert indexed(folder, cache)[1] == [], "same bytes: the hash says it is the same day"
 
 
+def test_days_deleted_or_renamed_leave_the_cache_and_other_folders_days_stay(tmp_path):
+    folder, other, cache = week(tmp_path / "days"), week(tmp_path / "other"), tmp_path / "index.sqlite3"
+    indexed(folder, cache)
+    indexed(other, cache)
+    files = lambda: {path.rsplit("/", 2)[-2] + "/" + path.rsplit("/", 1)[-1] for (path,) in ArchiveIndex(cache).db.execute("SELECT path FROM files")}  # noqa: E731
+    assert len(files()) == 8
+    (folder / "2026-11-24.md").rename(folder / "2026-11-24.md.bak")  # renamed: no longer a day
+    archive, _ = indexed(folder, cache)
+    assert "days/2026-11-24.md" not in files() and "other/2026-11-24.md" in files() and len(files()) == 7
+    copies = ArchiveIndex(cache).db.execute("SELECT count(*) FROM copies WHERE file NOT IN (SELECT id FROM files)").fetchone()[0]
+    assert copies == 0, "no copy of a forgotten day is left behind"
+    assert ArchiveIndex(cache).containing(fold("paper number")) >= {paper.id for paper in archive.papers}
+
+
 @pytest.mark.parametrize("garbage", [b"this is not a database at all" * 100, b""], ids=["corrupt", "empty"])
 def test_a_corrupt_cache_is_rebuilt(tmp_path, garbage):
     folder, cache = week(tmp_path / "days"), tmp_path / "index.sqlite3"
@@ -88,6 +102,23 @@ def test_a_deleted_cache_is_rebuilt(tmp_path):
     indexed(folder, cache)
     shutil.rmtree(cache.parent)
     assert len(indexed(folder, cache)[1]) == 4
+
+
+def test_two_processes_build_and_share_one_index(tmp_path):
+    """Two readers started at once on one folder (two terminals after the morning pull)."""
+    import os
+    import subprocess
+    import sys
+
+    folder, cache = week(tmp_path / "days"), tmp_path / "index.sqlite3"
+    env = {**os.environ, "DIGEST_READER_CACHE": str(cache), "DIGEST_READER_STATE": str(tmp_path / "state.toml")}
+    runs = [subprocess.Popen([sys.executable, "-m", "reader", "--dump", str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+            for _ in range(2)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    assert outputs[0][0] == outputs[1][0] and outputs[0][0].count("\n") == len(load_archive(DaySource([folder])).papers)
+    paths = [path for (path,) in ArchiveIndex(cache).db.execute("SELECT path FROM files")]
+    assert sorted(paths) == sorted(set(paths)) and len(paths) == 4, "each day once"
 
 
 def test_two_instances_share_the_index(tmp_path):

@@ -245,6 +245,26 @@ class ArchiveIndex:
             raise
         return self._read_day(file_id)
 
+    def forget_missing(self) -> int:
+        """Drop the rows of day files that are gone (deleted, renamed, a folder moved), which
+        no archive can show again; returns how many files were dropped. A file of another
+        archive that still exists stays: several folders share one cache."""
+        db = self.db
+        gone = [row for row in db.execute("SELECT id, path, searchable FROM files") if not os.path.exists(row[1])]
+        for file_id, _, searchable in gone:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if searchable:
+                    db.execute("INSERT INTO texts(texts, rowid, text) SELECT 'delete', rowid, text FROM copies WHERE file = ?", (file_id,))
+                for table in ("copies", "entries"):
+                    db.execute(f"DELETE FROM {table} WHERE file = ?", (file_id,))
+                db.execute("DELETE FROM files WHERE id = ?", (file_id,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return len(gone)
+
     def make_searchable(self, keep_going=lambda: True) -> int:
         """Put the text of days stored since into the full-text index, a day per transaction
         (a second pass, so every day is readable first); returns how many days it indexed."""

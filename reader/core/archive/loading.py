@@ -152,6 +152,7 @@ class ArchiveLoader:
                 self._deliver(LoadUpdate(load_id, self._merged(loaded), done=True))
             if self.index is not None and searchable:
                 with contextlib.suppress(sqlite3.Error):  # the search scans the stored text meanwhile
+                    self.index.forget_missing()  # days deleted or renamed since: the cache does not grow for ever
                     self.index.make_searchable(lambda: self._current == load_id)
 
     def _merged(self, loaded: list[tuple[DayFile, Digest | str | None]]) -> Archive:

@@ -132,7 +132,7 @@ class MainScreen(LinkActions, SearchActions, MarkActions, FilterActions, TagActi
     def marks_changed(self) -> None:
         """Redraw what shows marks; the store saves in the background."""
         self._refresh_sidebar()
-        self.paper_list.refresh()
+        self.paper_list.refresh_marks()
         self._refresh_header()
         self.show_detail(keep_scroll=True)
 

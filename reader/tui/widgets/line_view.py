@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
+
+
+LINES_KEPT = 1024
+"""Lines a view keeps drawn, by what they show: a search keystroke taken back, a paper seen again,
+a page scrolled back or a day switched back to draws nothing again."""
 
 
 class LineView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -16,6 +24,25 @@ class LineView(ScrollView, can_focus=True, inherit_bindings=False):
 
     _base_style: Style | None = None
     """The view's own style for the lines of one drawing pass (see :meth:`render_lines`)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._drawn: LRUCache[tuple, Strip] = LRUCache(LINES_KEPT)
+
+    def drawn(self, shows: tuple, text: Callable[[], Text]) -> Strip:
+        """The strip of a line that shows ``shows`` (plain, hashable data: everything the line
+        depends on), drawn from ``text()`` the first time and kept."""
+        key = (*shows, self.scrollable_content_region.width, self._base_style)
+        strip = self._drawn.get(key)
+        if strip is None:
+            strip = self.strip(text())
+            self._drawn.set(key, strip)
+        return strip
+
+    def notify_style_update(self) -> None:
+        """A theme or focus change restyles lines that show the same: draw them again."""
+        super().notify_style_update()
+        self._drawn.clear()
 
     def set_line_count(self, lines: int) -> None:
         """Change how many lines there are without a screen layout.

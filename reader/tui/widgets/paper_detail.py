@@ -90,8 +90,6 @@ class PaperDetail(LineView):
         """What is shown, as the layout caches know it: (paper, options)."""
         self._laid_out: LRUCache[tuple, list[Text]] = LRUCache(PAPERS_KEPT * 2)
         """Blocks by (paper, options), and wrapped lines by (paper, options, width)."""
-        self._drawn: LRUCache[tuple, list[Strip | None]] = LRUCache(PAPERS_KEPT)
-        """Each line's strip once drawn, by (paper, options, pane width, base style)."""
         self.paper: Paper | None = None
 
     def show_paper(self, paper: Paper | None, options: DetailOptions, *, keep_scroll: bool = False) -> None:
@@ -197,15 +195,7 @@ class PaperDetail(LineView):
         index = int(self.scroll_offset.y) + y
         if index >= len(self._lines):
             return self.blank()
-        key = (*self._shown, self.scrollable_content_region.width, self._base_style)
-        strips = self._drawn.get(key)
-        if strips is None:
-            strips = [None] * len(self._lines)
-            self._drawn.set(key, strips)
-        strip = strips[index]
-        if strip is None:
-            strip = strips[index] = self.strip(self._lines[index])
-        return strip
+        return self.drawn((*self._shown, index), lambda: self._lines[index])
 
     @property
     def lines(self) -> list[Text]:
@@ -224,7 +214,6 @@ class PaperDetail(LineView):
         """A theme change restyles the text laid out before: lay it out again."""
         super().notify_style_update()
         self._laid_out.clear()
-        self._drawn.clear()
 
     def _on_resize(self, event: events.Resize) -> None:
         self._rewrap()

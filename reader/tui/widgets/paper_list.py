@@ -11,7 +11,6 @@ from typing import Callable
 
 from rich.text import Text
 from textual import events
-from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
@@ -31,9 +30,6 @@ WIDE_ROW = 90
 AUTHORS_WIDTH = 24
 AUTHORS_FROM = 100
 """The first author shows at the right of a row this wide or wider."""
-ROWS_KEPT = 1024
-"""Rows kept drawn (by what they show): a search keystroke undone by backspace, or a page
-scrolled back, draws nothing again."""
 
 
 class PaperList(LineView):
@@ -71,7 +67,8 @@ class PaperList(LineView):
         self._row_info = row_info
         self._papers: list[Paper] = []
         self._cursor = 0
-        self._drawn: LRUCache[tuple, Strip] = LRUCache(ROWS_KEPT)
+        self._drawn_info: dict[int, RowInfo] = {}
+        """What each row showed when last drawn, by row index (see :meth:`refresh_marks`)."""
         self.empty_message = "No papers."
 
     @property
@@ -90,6 +87,7 @@ class PaperList(LineView):
     def show(self, papers: list[Paper], keep: str | None = None) -> None:
         """Replace the rows; keep the cursor on paper id ``keep`` if it is still listed."""
         self._papers = papers
+        self._drawn_info.clear()
         index = 0
         if keep is not None:
             index = next((i for i, paper in enumerate(papers) if paper.id == keep), 0)
@@ -120,6 +118,13 @@ class PaperList(LineView):
         """Redraw one row after its marks changed."""
         self.refresh(Region(0, index - int(self.scroll_offset.y), self.size.width, 1))
 
+    def refresh_marks(self) -> None:
+        """Marks changed (a star, a read, all read): redraw the rows in view whose look changed."""
+        top = int(self.scroll_offset.y)
+        for index in range(top, min(top + self.size.height, len(self._papers))):
+            if self._drawn_info.get(index) != self._row_info(self._papers[index]):
+                self.refresh_row(index)
+
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         if not self._papers:
@@ -128,23 +133,17 @@ class PaperList(LineView):
             return self.blank()
         if index >= len(self._papers):
             return self.blank()
-        info = self._row_info(self._papers[index])
+        info = self._drawn_info[index] = self._row_info(self._papers[index])
         width = self.scrollable_content_region.width
         cursor = self.get_component_rich_style("paper-list--cursor") if index == self._cursor else None
-        key = (info, width, cursor, self._base_style)
-        strip = self._drawn.get(key)
-        if strip is None:
+
+        def row() -> Text:
             text = self._row_text(info, width)
             if cursor is not None:
                 text.stylize(cursor)
-            strip = self.strip(text)
-            self._drawn.set(key, strip)
-        return strip
+            return text
 
-    def notify_style_update(self) -> None:
-        """A theme or focus change restyles rows that look the same otherwise: draw them again."""
-        super().notify_style_update()
-        self._drawn.clear()
+        return self.drawn((info, cursor), row)
 
     def _row_text(self, info: RowInfo, width: int) -> Text:
         """``★•◆ 56/100 cs.CV     Title #✎  译名…   First Author et al.``: marks, a fork's relevance

@@ -6,6 +6,7 @@ line of text per section costs less to show than a widget or a table per section
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Region
@@ -49,19 +50,24 @@ class SectionList(LineView):
         """Replace the lines, keeping the highlight on ``current`` when it is still there."""
         if entries == self._entries:
             return
-        same_lines = [entry.key for entry in entries] == [entry.key for entry in self._entries]
+        old = self._entries
+        same_lines = [entry.key for entry in entries] == [entry.key for entry in old]
         self._entries = entries
-        if same_lines:  # new counts (a mark changed): the highlight stays where it is
-            self.refresh()
+        if same_lines:  # new counts (a mark, a day switch): the highlight stays; only changed lines redraw
+            for index, (before, after) in enumerate(zip(old, entries)):
+                if before != after:
+                    self._refresh_line(index)
             return
         self.set_line_count(len(entries))
+        self.refresh()  # other lines (a tag added, a day arrived): every line may have moved
         keys = [entry.key for entry in entries]
         self.highlight(keys.index(current) if current in keys else 0)
 
     def highlight(self, index: int) -> None:
         """Put the highlight on line ``index`` (clamped) and scroll it into view."""
+        self._refresh_line(self._highlighted)
         self._highlighted = max(0, min(index, len(self._entries) - 1))
-        self.refresh()
+        self._refresh_line(self._highlighted)
         if self._entries:
             self.scroll_to_region(Region(0, self._highlighted, 1, 1), animate=False, force=True, immediate=True)
 
@@ -70,6 +76,11 @@ class SectionList(LineView):
         if index >= len(self._entries):
             return self.blank()
         entry = self._entries[index]
+        cursor = self.get_component_rich_style("section-list--cursor") if index == self._highlighted else None
+        return self.drawn((entry, cursor), lambda: self._line(entry, cursor))
+
+    def _line(self, entry: Count, cursor: Style | None) -> Text:
+        """``cs.CV  12/35`` (``◆3 12/35`` with interests) to the view's width."""
         count = f"{entry.unread}/{entry.total}" if entry.unread != entry.total else str(entry.total)
         if entry.interesting:
             count = f"◆{entry.interesting} {count}"
@@ -78,9 +89,15 @@ class SectionList(LineView):
         label.truncate(max(width - len(count) - 1, 1), overflow="ellipsis", pad=True)
         line = label + Text(" ") + Text(count, style=self.get_component_rich_style("section-list--count"))
         line.truncate(width, overflow="ellipsis", pad=True)
-        if index == self._highlighted:
-            line.stylize(self.get_component_rich_style("section-list--cursor"))
-        return self.strip(line)
+        if cursor is not None:
+            line.stylize(cursor)
+        return line
+
+    def _refresh_line(self, index: int) -> None:
+        """Redraw line ``index`` if it is in view (a year's sidebar has 400 lines, 30 shown)."""
+        y = index - int(self.scroll_offset.y)
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
 
     def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
