@@ -39,6 +39,12 @@ class LineView(ScrollView, can_focus=True, inherit_bindings=False):
             self._drawn.set(key, strip)
         return strip
 
+    def refresh_line(self, index: int) -> None:
+        """Redraw line ``index`` (of all the lines, not of the screen) if it is in view."""
+        y = index - int(self.scroll_offset.y)
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
     def notify_style_update(self) -> None:
         """A theme or focus change restyles lines that show the same: draw them again."""
         super().notify_style_update()

@@ -68,7 +68,8 @@ class PaperList(LineView):
         self._papers: list[Paper] = []
         self._cursor = 0
         self._drawn_info: dict[int, RowInfo] = {}
-        """What each row showed when last drawn, by row index (see :meth:`refresh_marks`)."""
+        """What each line of the screen showed when last drawn (see :meth:`refresh_marks`); a
+        scroll draws every line again."""
         self.empty_message = "No papers."
 
     @property
@@ -101,9 +102,9 @@ class PaperList(LineView):
         index = max(0, min(index, len(self._papers) - 1))
         changed = index != self._cursor
         if self._cursor >= 0:
-            self.refresh_row(self._cursor)
+            self.refresh_line(self._cursor)
         self._cursor = index
-        self.refresh_row(index)
+        self.refresh_line(index)
         if self._papers:
             self.scroll_to_region(
                 Region(0, index, 1, 1), animate=False, force=True, immediate=True
@@ -114,16 +115,12 @@ class PaperList(LineView):
     def move_by(self, delta: int) -> None:
         self.move_to(self._cursor + delta)
 
-    def refresh_row(self, index: int) -> None:
-        """Redraw one row after its marks changed."""
-        self.refresh(Region(0, index - int(self.scroll_offset.y), self.size.width, 1))
-
     def refresh_marks(self) -> None:
         """Marks changed (a star, a read, all read): redraw the rows in view whose look changed."""
         top = int(self.scroll_offset.y)
         for index in range(top, min(top + self.size.height, len(self._papers))):
-            if self._drawn_info.get(index) != self._row_info(self._papers[index]):
-                self.refresh_row(index)
+            if self._drawn_info.get(index - top) != self._row_info(self._papers[index]):
+                self.refresh_line(index)
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
@@ -133,7 +130,7 @@ class PaperList(LineView):
             return self.blank()
         if index >= len(self._papers):
             return self.blank()
-        info = self._drawn_info[index] = self._row_info(self._papers[index])
+        info = self._drawn_info[y] = self._row_info(self._papers[index])
         width = self.scrollable_content_region.width
         cursor = self.get_component_rich_style("paper-list--cursor") if index == self._cursor else None
 
@@ -190,10 +187,10 @@ class PaperList(LineView):
             self.post_message(self.Chosen(self._papers[index]))
 
     def _on_focus(self, event: events.Focus) -> None:
-        self.refresh_row(self._cursor)
+        self.refresh_line(self._cursor)
 
     def _on_blur(self, event: events.Blur) -> None:
-        self.refresh_row(self._cursor)
+        self.refresh_line(self._cursor)
 
     def _on_resize(self, event: events.Resize) -> None:
         self.set_line_count(len(self._papers))

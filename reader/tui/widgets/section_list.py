@@ -56,7 +56,7 @@ class SectionList(LineView):
         if same_lines:  # new counts (a mark, a day switch): the highlight stays; only changed lines redraw
             for index, (before, after) in enumerate(zip(old, entries)):
                 if before != after:
-                    self._refresh_line(index)
+                    self.refresh_line(index)
             return
         self.set_line_count(len(entries))
         self.refresh()  # other lines (a tag added, a day arrived): every line may have moved
@@ -65,9 +65,9 @@ class SectionList(LineView):
 
     def highlight(self, index: int) -> None:
         """Put the highlight on line ``index`` (clamped) and scroll it into view."""
-        self._refresh_line(self._highlighted)
+        self.refresh_line(self._highlighted)
         self._highlighted = max(0, min(index, len(self._entries) - 1))
-        self._refresh_line(self._highlighted)
+        self.refresh_line(self._highlighted)
         if self._entries:
             self.scroll_to_region(Region(0, self._highlighted, 1, 1), animate=False, force=True, immediate=True)
 
@@ -92,12 +92,6 @@ class SectionList(LineView):
         if cursor is not None:
             line.stylize(cursor)
         return line
-
-    def _refresh_line(self, index: int) -> None:
-        """Redraw line ``index`` if it is in view (a year's sidebar has 400 lines, 30 shown)."""
-        y = index - int(self.scroll_offset.y)
-        if 0 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
 
     def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
