@@ -18,6 +18,7 @@ from reader.core.archive.index import ArchiveIndex
 from reader.core.archive.loading import ArchiveLoader, load_archive
 from reader.core.config import Config
 from reader.core.latex import to_unicode
+from reader.core.saved import search_scope
 from reader.core.search import SearchIndex, fold, parse_query
 from reader.core.session import PaperIndex, ReadingSession
 from reader.core.store import MarkStore
@@ -205,3 +206,33 @@ def test_saved_searches_of_an_archive_search_the_text_in_its_index(tmp_path):
     assert archive.papers[0].abstract is None, "the papers in memory are light"
     session = ReadingSession(MarkStore.open(None), Config(searches={"abstracts": '"the abstract of paper"'}), archive)
     assert session.saved_papers("abstracts") == archive.papers
+
+
+def test_a_search_within_a_saved_search_reads_the_text_in_the_index(tmp_path):
+    archive, _ = indexed(week(tmp_path / "days"), tmp_path / "index.sqlite3")
+    session = ReadingSession(MarkStore.open(None), Config(searches={"cv": "cat:cs.CV"}), archive)
+    session.install_index(PaperIndex.build(archive.papers, archive.index))
+    assert session.select(search_scope("cv"))
+    session.set_query(parse_query('"the abstract of paper"'))
+    assert session.visible() and len(session.visible()) == len(session.saved_papers("cv"))
+
+
+def test_the_copy_in_full_is_the_newest_of_the_richest_as_the_list_has_it(tmp_path):
+    folder, cache = tmp_path / "days", tmp_path / "index.sqlite3"
+    folder.mkdir()
+    write_day(folder, "2026-11-24", [(1, "cs.CV")])
+    newer = write_day(folder, "2026-11-25", [(1, "cs.CV")])
+    newer.write_text(newer.read_text("utf-8").replace("[Paper number 1]", "[Paper number 1 revised]"), "utf-8")
+    archive, _ = indexed(folder, cache)
+    (listed,) = archive.papers
+    assert listed.title == "Paper number 1 revised" == archive.full(listed).title
+
+
+def test_a_note_saves_the_whole_paper_and_recounts_the_saved_searches(tmp_path):
+    archive, _ = indexed(week(tmp_path / "days"), tmp_path / "index.sqlite3")
+    session = ReadingSession(MarkStore.open(None), Config(searches={"noted": "has:note"}), archive)
+    assert next(count for count in session.counts() if count.key == search_scope("noted")).total == 0
+    light = session.visible()[0]
+    session.set_note(light, "why it matters")
+    assert session.store.noted()[0].paper.abstract == "The abstract of paper 1."
+    assert next(count for count in session.counts() if count.key == search_scope("noted")).total == 1

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from reader.core.config import Config
 from reader.core.library import Filters, is_kept
+from reader.core.saved import search_of
 from reader.core.model import Digest, Paper
 from reader.core.mute import Muting
 from reader.core.search import Query, SearchIndex, folded_notes, parse_query
@@ -85,7 +86,7 @@ class Finding:
     def _search(self, papers: list[Paper], scope: str) -> list[Paper]:
         """The papers among ``papers`` that match the query (the index knows the digest's papers)."""
         assert self.query is not None
-        if is_kept(scope):  # snapshots, some from other days: not in the digest's index
+        if is_kept(scope) and search_of(scope) is None:  # snapshots, some from other days: not in the digest's index
             index, among, source = SearchIndex(papers), None, papers
         else:
             if self.index is None:

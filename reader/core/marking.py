@@ -106,6 +106,8 @@ class Marking:
         """The note editor's save: write (or, empty, remove) the paper's note, written ``over`` the
         note the editor opened with; what was done, for the user."""
         had = self.store.note_of(paper.id) is not None
+        paper = self.full(paper)  # the snapshot keeps the whole paper
+        self._counts = None  # has:note in a saved search
         if not self.store.set_note(paper, text, self.digest.date or self.digest.name, over=over):
             return "Note unchanged"
         note = self.store.note_of(paper.id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from reader.core.library import is_kept
+
 if TYPE_CHECKING:
     from reader.core.model import Paper
     from reader.core.session import ReadingSession
@@ -36,5 +38,5 @@ class NoteActions:
             return
         self.say(f"{self.session.set_note(paper, text, over)}: {paper.title}")
         self.marks_changed()
-        if self.session.query is not None:  # has:note and the note's words may match, or no longer
+        if self.session.query is not None or is_kept(self.session.scope):  # has:note and its words may match, or no longer
             self.refresh_list(paper.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from reader.core.library import tag_of
+from reader.core.library import is_kept
 
 if TYPE_CHECKING:
     from reader.core.session import ReadingSession
@@ -45,5 +45,5 @@ class TagActions:
 
     def _tags_changed(self, paper_id: str) -> None:
         self.marks_changed()
-        if tag_of(self.session.scope) is not None:  # a tag view lists what has the tag now
+        if is_kept(self.session.scope):  # a tag view (or a saved search with tag:) lists what has the tag now
             self.refresh_list(paper_id)

@@ -290,7 +290,11 @@ class ArchiveIndex:
     def full(self, paper: Paper) -> Paper:
         """The richest indexed copy of ``paper`` with all its text (the paper itself if none is indexed)."""
         try:
-            row = self.db.execute("SELECT light, full FROM copies WHERE id = ? ORDER BY richness DESC, file DESC LIMIT 1", (paper.id,)).fetchone()
+            row = self.db.execute(  # the newest of the richest copies, as the archive's merge keeps
+                "SELECT c.light, c.full FROM copies c JOIN files f ON f.id = c.file WHERE c.id = ?"
+                " ORDER BY c.richness DESC, f.date DESC, c.file DESC LIMIT 1",
+                (paper.id,),
+            ).fetchone()
         except (sqlite3.Error, OSError):  # a cache that cannot be read: the paper as the list has it
             return paper
         return _paper_from(paper.id, *row) if row is not None else paper
