@@ -291,3 +291,10 @@ def test_merge_keeps_the_origin_and_each_day_its_file_and_label():
     assert archive.origin == "/days" and archive.days_of == {"2601.00001": ("2026-01-02",), "2601.00002": ("2025-12-31",)}
     assert [(day.path, day.label) for day in archive.days] == [(Path("/days/2026-01-02.md"), "Fri 2 Jan"), (Path("/days/2025-12-31.md"), "Wed 31 Dec 2025")]
     assert archive.full(archive.papers[0]) is archive.papers[0], "no index: the papers are whole"
+
+
+def test_a_glob_takes_the_days_a_folder_would_take(tmp_path):
+    folder = week(tmp_path / "days")
+    (folder / "README.md").write_text("# My digests\n\nNotes on the fork.\n", "utf-8")
+    (folder / ".2026-11-30.md.swp.md").write_text("editor scratch", "utf-8")
+    assert [day.path for day in DaySource([folder / "*"]).scan()] == [day.path for day in DaySource([folder]).scan()]

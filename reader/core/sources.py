@@ -58,6 +58,13 @@ def preference(candidate: Candidate) -> tuple:
     return (candidate.date or "", lowered.endswith(".md"), "ai_enhanced" in lowered, candidate.mtime, candidate.path.name)
 
 
+def is_digest_name(name: str) -> bool:
+    """Whether a file name can be a day's digest: ``*.md`` or ``*.jsonl``, not a README nor a
+    hidden file (an editor's or git's temporary file)."""
+    lowered = name.lower()
+    return lowered.endswith((".md", ".jsonl")) and not lowered.startswith(("readme", "."))
+
+
 def digest_candidates(directory: str | os.PathLike) -> list[Candidate]:
     """The regular ``*.md`` and ``*.jsonl`` files of a directory, READMEs left out (DigestError if it cannot be listed)."""
     folder = Path(directory)
@@ -65,8 +72,7 @@ def digest_candidates(directory: str | os.PathLike) -> list[Candidate]:
         children = list(os.scandir(folder))
     found = []
     for child in children:
-        lowered = child.name.lower()
-        if not lowered.endswith((".md", ".jsonl")) or lowered.startswith("readme"):
+        if not is_digest_name(child.name):
             continue
         try:
             if not child.is_file():

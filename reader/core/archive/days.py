@@ -20,7 +20,7 @@ from reader.core.model import Digest, DigestError
 from reader.core.parse.fields import date_in
 from reader.core.parse.files import os_errors
 from reader.core.sanitize import clean
-from reader.core.sources import Candidate, digest_candidates, preference
+from reader.core.sources import Candidate, digest_candidates, is_digest_name, preference
 
 GLOB_CHARACTERS = frozenset("*?[")
 
@@ -98,7 +98,7 @@ class DaySource:
     def _candidates(target: Path) -> list[Candidate]:
         text = os.fspath(target)
         if GLOB_CHARACTERS & set(text) and not os.path.lexists(text):
-            matches = [Path(match) for match in sorted(glob.glob(text)) if match.lower().endswith((".md", ".jsonl"))]
+            matches = [Path(match) for match in sorted(glob.glob(text)) if is_digest_name(os.path.basename(match))]
             found = [Candidate(match, match.stat().st_mtime, date_in(match.name)) for match in matches if match.is_file()]
             if not found:
                 raise DigestError(f"{clean(text)}: no digest (*.md or *.jsonl) matches")

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.core.sources import is_digest_name
+
 if TYPE_CHECKING:
     from watchfiles import Change
 
@@ -18,8 +20,7 @@ GROUP_MS = 400
 
 def is_digest_change(change: Change, path: str) -> bool:
     """Only digest files matter (editors' and git's temporary files do not)."""
-    name = path.rsplit("/", 1)[-1].lower()
-    return name.endswith((".md", ".jsonl")) and not name.startswith(("readme", "."))
+    return is_digest_name(path.rsplit("/", 1)[-1])
 
 
 class Watcher:
