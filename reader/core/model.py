@@ -15,6 +15,10 @@ SUMMARY_FIELDS = ("tldr", "motivation", "method", "result", "conclusion")
 """The AI summary fields of the standard template, in display order."""
 SUMMARY_LABELS = {"tldr": "TL;DR", "motivation": "Motivation", "method": "Method", "result": "Result", "conclusion": "Conclusion"}
 """How each summary field is labelled when shown."""
+RELEVANCE_LABELS = frozenset(("relevance", "相关性", "recommendation", "interest score", "relevance score", "score"))
+"""Fields in which forks rate a paper for the reader (``★★★☆☆ (56/100) - ...``, ``55%``)."""
+TRANSLATED_TITLE_LABELS = frozenset(("translated title", "title translation", "标题翻译", "中文标题", "title (zh)"))
+"""Fields in which forks translate the title (shown after it in the list)."""
 
 
 def _as_call(record: object) -> tuple:

@@ -21,7 +21,7 @@ from reader.core.latex import to_unicode
 from reader.core.finding import Finding, PaperIndex
 from reader.core.marking import Marking
 from reader.core.library import ALL, STARRED, Count, Filters, is_kept, tag_of, tag_scope
-from reader.core.model import LATER, Digest, Paper, tag_key
+from reader.core.model import LATER, RELEVANCE_LABELS, TRANSLATED_TITLE_LABELS, Digest, Paper, tag_key
 from reader.core.mute import Muting
 from reader.core.saved import search_of, search_scope
 from reader.core.parse.builder import plural
@@ -54,9 +54,6 @@ class RowInfo:
     noted: bool = False
 
 
-RELEVANCE_LABELS = frozenset(("relevance", "相关性", "recommendation", "interest score", "relevance score", "score"))
-"""Fields in which forks rate a paper for the reader (``★★★☆☆ (56/100) - ...``, ``55%``)."""
-TRANSLATED_TITLE_LABELS = frozenset(("translated title", "title translation", "标题翻译", "中文标题", "title (zh)"))
 _SCORE = re.compile(r"\d{1,3}(?:\.\d+)?\s*(?:%|/\s*\d{1,3})|(?<![\d.])[01]\.\d{1,4}(?![\d.])")
 """``56/100``, ``55%``, or a score between 0 and 1 (``0.684``)."""
 

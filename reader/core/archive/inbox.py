@@ -61,10 +61,6 @@ class Archive(Digest):
         """How many papers first appeared on a day after ``newest_seen`` (a date)."""
         return sum(1 for dates in self.days_of.values() if dates[-1] > newest_seen)
 
-    @property
-    def loaded_days(self) -> list[Day]:
-        return [day for day in self.days if not day.pending and day.error is None]
-
 
 def richness(paper: Paper) -> int:
     """How much a copy of a paper says: the copy that says most is kept."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.archive.days import DayFile
-from reader.core.model import SUMMARY_FIELDS, Digest, Paper, Section
+from reader.core.model import RELEVANCE_LABELS, SUMMARY_FIELDS, TRANSLATED_TITLE_LABELS, Digest, Paper, Section
 from reader.core.search import content_fields, fold
 
 APPLICATION_ID = 0x64724958
@@ -34,8 +34,7 @@ BUSY_MS = 10_000
 """How long a write waits for another instance's (a day's rows take milliseconds)."""
 LIST_FIELDS = ("title", "version", "url", "authors", "category", "categories", "pdf")
 """What the list needs of a paper: kept in memory (with the fields a row shows, see ``ROW_EXTRA``)."""
-ROW_EXTRA = frozenset(("relevance", "相关性", "recommendation", "interest score", "relevance score", "score",
-                       "translated title", "title translation", "标题翻译", "中文标题", "title (zh)"))
+ROW_EXTRA = RELEVANCE_LABELS | TRANSLATED_TITLE_LABELS
 """Fork fields the list row shows (a relevance score, a translated title): kept in memory too."""
 
 _TABLES = """
@@ -99,6 +98,15 @@ def file_sha(path: Path) -> str:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _drop_file(db: sqlite3.Connection, file_id: int, searchable: int) -> None:
+    """Delete a day file's rows (its copies' full text too), in the caller's transaction."""
+    if searchable:
+        db.execute("INSERT INTO texts(texts, rowid, text) SELECT 'delete', rowid, text FROM copies WHERE file = ?", (file_id,))
+    for table in ("copies", "entries"):
+        db.execute(f"DELETE FROM {table} WHERE file = ?", (file_id,))
+    db.execute("DELETE FROM files WHERE id = ?", (file_id,))
 
 
 def default_path() -> Path:
@@ -167,12 +175,6 @@ class ArchiveIndex:
             db.close()
             raise
 
-    def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
-
     # -- days ----------------------------------------------------------------------------
 
     def day(self, day: DayFile) -> IndexedDay | None:
@@ -215,12 +217,7 @@ class ArchiveIndex:
         try:
             old = db.execute("SELECT id, searchable FROM files WHERE path = ?", (os.fspath(day.path),)).fetchone()
             if old is not None:
-                if old[1]:
-                    db.execute("INSERT INTO texts(texts, rowid, text) SELECT 'delete', rowid, text FROM copies WHERE file = ?", old[:1])
-                old = old[:1]
-                for table in ("copies", "entries"):
-                    db.execute(f"DELETE FROM {table} WHERE file = ?", old)
-                db.execute("DELETE FROM files WHERE id = ?", old)
+                _drop_file(db, *old)
             error = parsed if isinstance(parsed, str) else None
             digest = parsed if isinstance(parsed, Digest) else Digest(name=day.path.name)
             file_id = db.execute(
@@ -254,11 +251,7 @@ class ArchiveIndex:
         for file_id, _, searchable in gone:
             db.execute("BEGIN IMMEDIATE")
             try:
-                if searchable:
-                    db.execute("INSERT INTO texts(texts, rowid, text) SELECT 'delete', rowid, text FROM copies WHERE file = ?", (file_id,))
-                for table in ("copies", "entries"):
-                    db.execute(f"DELETE FROM {table} WHERE file = ?", (file_id,))
-                db.execute("DELETE FROM files WHERE id = ?", (file_id,))
+                _drop_file(db, file_id, searchable)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
