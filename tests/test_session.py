@@ -689,3 +689,12 @@ def test_saved_searches_wait_for_a_load_and_the_index_is_built_once(store, monke
     assert session_of(store, digest, searches={"first": "a1"}).saved_papers("first") == [digest.papers[0]], "a digest of the limit is indexed at once"
     monkeypatch.setattr(finding, "MUTE_INDEX_LIMIT", len(digest.papers) - 1)
     assert session_of(store, digest, searches={"first": "a1"}).saved_papers("first") == []
+
+
+def test_reconfigure_keeps_the_matches_of_unchanged_interests(store, today):
+    session = ReadingSession(store, Config(mark_read="manual", interests=["diffusion"]), today)
+    interests = session.interests
+    assert session.reconfigure(Config(mark_read="auto", interests=["diffusion"], searches={"x": "cat:cs.CV"})) is False
+    assert session.interests is interests, "saving a search does not match every paper again"
+    assert session.reconfigure(Config(mark_read="auto", interests=["attention"])) is True
+    assert session.interests is not interests and session.interests.matches(today.papers[0]) == session.interest_matches(today.papers[0])

@@ -123,18 +123,23 @@ class ReadingSession(Finding, Marking):
         self._counts = None
         return True
 
-    def reconfigure(self, config: Config) -> None:
-        """New settings from a reloaded config file."""
+    def reconfigure(self, config: Config) -> bool:
+        """New settings from a reloaded config file; True if the interests changed (the papers
+        must be matched again: the matches of unchanged interests are kept)."""
+        interests_changed = (config.interests, config.authors) != (self.config.interests, self.config.authors)
+        if config.mute != self.config.mute:
+            self.muting = Muting(config.mute)
         self.config = config
         self.auto_read.configure(config.mark_read_delay, config.mark_read == "auto")
-        self.interests = interests_of(config)
-        self.muting = Muting(config.mute)
-        self._interest_cache = {}
+        if interests_changed:
+            self.interests = interests_of(config)
+            self._interest_cache = {}
         self._counts = None
         if self.interests is None:
             self.filters = replace(self.filters, interests_only=False)
         if not self._known(self.scope):  # a saved search taken out of the config
             self.scope = self.library.home
+        return interests_changed
 
 
     def full(self, paper: Paper) -> Paper:

@@ -262,9 +262,10 @@ class DigestReader(App[int]):
         except ConfigError as error:
             self.notify(f"{error}\nThe previous settings stay.", title="Config not reloaded", severity="error", timeout=10, markup=False)
             return
-        self.session.reconfigure(config)
+        interests_changed = self.session.reconfigure(config)
         self.main.settings_changed()
-        self._match_interests()
+        if interests_changed:
+            self._match_interests()
         for warning in config.warnings:
             self.notify(warning, title="Config", severity="warning", markup=False)
         self.notify(clean(f"Reloaded {self.config_path}"), timeout=3, markup=False)
