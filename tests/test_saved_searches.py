@@ -63,6 +63,12 @@ def test_a_file_without_searches_gets_a_table_at_its_end(tmp_path):
     assert missing.read_text() == '[searches]\nx = "x"\n'
 
 
+def test_a_file_that_ends_on_its_searches_header_gets_the_line_under_it(tmp_path):
+    path = write(tmp_path, 'mark_read = "manual"\n[searches]')  # no newline after the header
+    add_search(path, "later", "tag:later")
+    assert path.read_text() == 'mark_read = "manual"\n[searches]\nlater = "tag:later"\n'
+
+
 def test_searches_in_another_form_are_left_alone(tmp_path):
     path = write(tmp_path, 'searches = { a = "x" }\n')
     with pytest.raises(SavedSearchError, match="left as it is: add the line b = \"y\" under"):

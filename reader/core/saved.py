@@ -79,6 +79,8 @@ def add_search(path: Path, name: str, query: str) -> str:
 def _with_search(text: str, name: str, line: str, has_table: bool) -> str:
     """The config text with ``line`` (``name = "query"``) in its ``[searches]`` table."""
     lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n"  # a file ending without a newline (on [searches] itself, say)
     header = next((number for number, written in enumerate(lines) if _HEADER.fullmatch(written.rstrip("\r\n"))), None)
     if header is None:
         if has_table:  # searches = {...} or searches.x = "...": no header to add under; the check refuses
