@@ -32,19 +32,11 @@ from reader.core.store import MarkStore
 from reader.tui.keys import GLOBAL_KEYS, READING_KEYS
 from reader.tui.links import web_browser
 from reader.tui.screens.main import MainScreen
+from reader.tui.stylesheets import stylesheet
 
 if TYPE_CHECKING:
     from reader.core.archive.loading import ArchiveLoader
     from reader.core.archive.watch import Watcher
-
-
-def _stylesheet() -> str:
-    """reader.tcss from the installed package (the wheel maps styles/ to reader/styles/),
-    or from styles/ beside the package when it runs from a source checkout. A path, not
-    importlib.resources: that import costs every start a few ms."""
-    package = Path(__file__).resolve().parent.parent
-    installed = package / "styles" / "reader.tcss"
-    return str(installed if installed.exists() else package.parent / "styles" / "reader.tcss")
 
 
 FIRST_BATCH = 60
@@ -84,7 +76,7 @@ class InterestsMatched(Message):
 class DigestReader(App[int]):
     """Read a day of arXiv papers from the keyboard."""
 
-    CSS_PATH = _stylesheet()
+    CSS_PATH = stylesheet("reader.tcss")
     TITLE = "digest-reader"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = list(GLOBAL_KEYS)

@@ -16,15 +16,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from reader.core.export import FORMATS, ExportError, default_path, render, write
 from reader.core.model import Star
 from reader.core.parse.builder import plural
+from reader.tui.screens.dialog import Dialog
 
 
-class ExportScreen(ModalScreen[str | None]):
+class ExportScreen(Dialog[str | None]):
     """Choose format and path for exporting the starred papers."""
 
     BINDINGS = [

@@ -7,10 +7,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from reader.tui.keys import ALL_KEYS
+from reader.tui.screens.dialog import Dialog
 
 
 def describe_keys(key: str, display: str | None) -> str:
@@ -21,7 +21,7 @@ def describe_keys(key: str, display: str | None) -> str:
     return " / ".join(names.get(part, part) for part in key.split(","))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Lists the same bindings the footer and the command palette use."""
 
     BINDINGS = [

@@ -9,11 +9,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, TextArea
 
+from reader.tui.screens.dialog import Dialog
 
-class NoteScreen(ModalScreen[str | None]):
+
+class NoteScreen(Dialog[str | None]):
     """Edit a note; dismissed with the text to save, or None to leave the note as it was."""
 
     BINDINGS = [

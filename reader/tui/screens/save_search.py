@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label
 
+from reader.tui.screens.dialog import Dialog
 
-class SaveSearchScreen(ModalScreen[str | None]):
+
+class SaveSearchScreen(Dialog[str | None]):
     """Ask a name for ``query``; dismissed with the name, or None."""
 
     BINDINGS = [Binding("escape", "dismiss", "Cancel", id="cancel-save-search")]

@@ -9,9 +9,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label
+
+from reader.tui.screens.dialog import Dialog
 
 
 def suggestions(names: list[str], current: tuple[str, ...]) -> list[str]:
@@ -20,7 +21,7 @@ def suggestions(names: list[str], current: tuple[str, ...]) -> list[str]:
     return [name for name in names if name.casefold() not in have] + [f"-{name}" for name in current]
 
 
-class TagScreen(ModalScreen[str | None]):
+class TagScreen(Dialog[str | None]):
     """Type a tag (enter puts it on), ``-tag`` to take one off; escape closes."""
 
     BINDINGS = [Binding("escape", "dismiss", "Close", id="close-tags")]
