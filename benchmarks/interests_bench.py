@@ -28,7 +28,6 @@ import random
 import re
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +52,7 @@ SLICE = 1_000
 
 def papers(count: int) -> list[Paper]:
     real = load(CORPUS / "dw-dengwei__daily-arXiv-ai-enhanced__2026-06-02.md").papers + load(CORPUS / "today.md").papers
-    return [replace(real[n % len(real)], id=f"2607.{n:05d}") for n in range(count)]
+    return [real[n % len(real)]._replace(id=f"2607.{n:05d}") for n in range(count)]
 
 
 def interests(count: int, sample: list[Paper], rng: random.Random) -> tuple[list[str], list[str]]:

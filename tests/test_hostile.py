@@ -20,7 +20,6 @@ import re
 import subprocess
 import sys
 import threading
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -284,7 +283,7 @@ def markup_star(**changes) -> Star:
         authors=("[b]Alice[/b] Example", "Bob [@click=app.quit]Example[/]"), category="cs.CV",
         tldr=TEXTUAL_MARKUP, abstract="[blink]Abstract[/blink]",
     )
-    return Star(replace(paper, **changes), "2026-01-02T03:04:05Z", "2026-01-02")
+    return Star(paper._replace(**changes), "2026-01-02T03:04:05Z", "2026-01-02")
 
 
 def test_every_export_format_keeps_markup_literally():

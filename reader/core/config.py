@@ -32,11 +32,10 @@ import math
 import os
 import reprlib
 import stat
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from platformdirs import user_data_dir
 
@@ -52,8 +51,7 @@ STATE_ENV = "DIGEST_READER_STATE"
 CONFIG_ENV = "DIGEST_READER_CONFIG"
 
 
-@dataclass(frozen=True, slots=True)
-class Paths:
+class Paths(NamedTuple):
     """Where the marks and the config live (``digest-reader --paths``)."""
 
     state: Path
@@ -213,6 +211,8 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         return Config(warnings=[f"{shown} cannot be reached (a part of its path is not a folder); the default settings apply"])
     except OSError as exc:
         raise ConfigError(f"{shown}: cannot read it: {clean(exc.strerror or str(exc))}") from None
+    import tomllib  # only when there is a config: not on a first start
+
     try:
         text = data.decode("utf-8")
         doc = tomllib.loads(text)

@@ -7,8 +7,7 @@ build one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Container, Iterable
+from typing import Callable, Container, Iterable, NamedTuple
 
 from reader.core.model import Digest, Paper, tag_key
 from reader.core.saved import SEARCH
@@ -38,8 +37,7 @@ def is_kept(scope: str) -> bool:
     return scope == STARRED or scope.startswith(TAG) or scope.startswith(SEARCH)
 
 
-@dataclass(frozen=True, slots=True)
-class Filters:
+class Filters(NamedTuple):
     """What narrows the list besides the sidebar entry and the search."""
 
     unread_only: bool = False
@@ -48,8 +46,7 @@ class Filters:
     """Show the papers the config's mute rules hide."""
 
 
-@dataclass(frozen=True, slots=True)
-class Count:
+class Count(NamedTuple):
     """A sidebar line: key, label and counts."""
 
     key: str

@@ -12,8 +12,8 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.core.model import Digest, DigestError
 from reader.core.parse import iter_progress, load, preflight
@@ -23,8 +23,7 @@ BACKGROUND_PARSE_BYTES = 4 * 1024 * 1024
 """Digests larger than this are parsed off the UI thread so the first screen is not kept waiting."""
 
 
-@dataclass(frozen=True)
-class LoadUpdate:
+class LoadUpdate(NamedTuple):
     """What a background load has read so far, or how it failed."""
 
     load_id: int

@@ -8,6 +8,7 @@ the text as markup.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from reader.core.sanitize import is_safe_url
 
@@ -21,17 +22,8 @@ TRANSLATED_TITLE_LABELS = frozenset(("translated title", "title translation", "æ
 """Fields in which forks translate the title (shown after it in the list)."""
 
 
-def _as_call(record: object) -> tuple:
-    """Pickle a frozen record as the call that makes it: it loads in half the time of the
-    generic state of a slotted dataclass (the state's parse cache loads thousands of them)."""
-    return type(record), tuple(getattr(record, name) for name in record.__match_args__)
-
-
-@dataclass(frozen=True, slots=True)
-class Paper:
+class Paper(NamedTuple):
     """One paper of a digest, keyed by its arXiv id without version."""
-
-    __reduce__ = _as_call
 
     id: str
     title: str
@@ -151,11 +143,8 @@ class DigestError(Exception):
     """The input cannot be read as a digest at all; the message is one line for the user."""
 
 
-@dataclass(frozen=True, slots=True)
-class Star:
+class Star(NamedTuple):
     """A starred paper: a full snapshot, so the starred list needs no digest file."""
-
-    __reduce__ = _as_call
 
     paper: Paper
     starred_at: str
@@ -173,11 +162,8 @@ def tag_key(name: str) -> str:
     return name.strip().casefold()
 
 
-@dataclass(frozen=True, slots=True)
-class Tagged:
+class Tagged(NamedTuple):
     """A tagged paper: its tags and a snapshot, so a tag view needs no digest file."""
-
-    __reduce__ = _as_call
 
     paper: Paper
     tags: tuple[str, ...]
@@ -196,11 +182,8 @@ class Tagged:
         return Star(self.paper, self.saved_at, self.digest)
 
 
-@dataclass(frozen=True, slots=True)
-class Noted:
+class Noted(NamedTuple):
     """A paper with a note: the note and a snapshot, so the note outlives the digest file."""
-
-    __reduce__ = _as_call
 
     paper: Paper
     text: str

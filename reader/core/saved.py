@@ -16,10 +16,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tomllib
 from pathlib import Path
-
-import tomli_w
 
 from reader.core.sanitize import clean
 from reader.core.search import parse_query
@@ -48,6 +45,10 @@ class SavedSearchError(Exception):
 def add_search(path: Path, name: str, query: str) -> str:
     """Save ``query`` as ``name`` in the config file at ``path`` (made if missing); returns the
     name as saved. Raises :class:`SavedSearchError`, leaving the file untouched."""
+    import tomllib  # TOML only when a search is saved: not on every start
+
+    import tomli_w
+
     name = " ".join(clean(name).split())
     if not name:
         raise SavedSearchError("A saved search needs a name.")
@@ -97,6 +98,8 @@ def _with_search(text: str, name: str, line: str, has_table: bool) -> str:
 
 def _single(line: str) -> dict:
     """The key and value of one config line, if it is a whole ``key = value`` line."""
+    import tomllib
+
     try:
         return tomllib.loads(line)
     except tomllib.TOMLDecodeError:

@@ -25,7 +25,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Container, Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reader.core.model import SUMMARY_FIELDS, Paper, tag_key
 from reader.core.latex import to_unicode
@@ -86,8 +86,7 @@ class QueryError(ValueError):
         self.position = position
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """One condition of a query; ``value`` is already folded.
 
     ``field`` is ``text``, ``cat``, ``author``, ``id``, ``tag``, ``has`` or ``is`` (``is:unread``
@@ -99,8 +98,7 @@ class Term:
     negated: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Query:
+class Query(NamedTuple):
     """A parsed query: all terms must hold. No terms matches every paper."""
 
     text: str

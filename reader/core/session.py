@@ -10,9 +10,8 @@ reload, later another day) goes through :meth:`ReadingSession.set_digest`, the o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.core.archive.inbox import Archive
 from reader.core.archive.library import INBOX, ArchiveLibrary, library_for, opened
@@ -32,8 +31,7 @@ if TYPE_CHECKING:
     from reader.core.archive.index import ArchiveIndex
 
 
-@dataclass(frozen=True, slots=True)
-class RowInfo:
+class RowInfo(NamedTuple):
     """How one row of the paper list looks: the title to show and the marks beside it."""
 
     title: str
@@ -136,7 +134,7 @@ class ReadingSession(Finding, Marking):
             self._interest_cache = {}
         self._counts = None
         if self.interests is None:
-            self.filters = replace(self.filters, interests_only=False)
+            self.filters = self.filters._replace(interests_only=False)
         if not self._known(self.scope):  # a saved search taken out of the config
             self.scope = self.library.home
         return interests_changed
@@ -324,7 +322,7 @@ class ReadingSession(Finding, Marking):
     def toggle_filter(self, name: str) -> bool:
         """Flip a boolean filter of :class:`Filters`; True if it is now on."""
         on = not getattr(self.filters, name)
-        self.filters = replace(self.filters, **{name: on})
+        self.filters = self.filters._replace(**{name: on})
         self._counts = None  # showing muted papers counts them
         return on
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.core.model import DigestError
 from reader.core.parse.fields import date_in
@@ -42,8 +42,7 @@ def find_digest(directory: str | os.PathLike) -> Path:
     return max(candidates, key=preference).path
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A file of a folder that may be a digest, with what decides between files of one day."""
 
     path: Path

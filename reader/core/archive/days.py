@@ -11,9 +11,9 @@ from __future__ import annotations
 import glob
 import os
 import stat
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.core.loading import open_digest
 from reader.core.model import Digest, DigestError
@@ -25,8 +25,7 @@ from reader.core.sources import Candidate, digest_candidates, is_digest_name, pr
 GLOB_CHARACTERS = frozenset("*?[")
 
 
-@dataclass(frozen=True, slots=True)
-class DayFile:
+class DayFile(NamedTuple):
     """One day's digest file, and what tells whether it changed."""
 
     path: Path

@@ -26,7 +26,6 @@ from reader.core.model import Digest, DigestError
 from reader.core.parse.builder import ENTRY_LIMIT, OVERFLOW_SECTION, SECTION_LIMIT, Builder
 from reader.core.parse.fields import EXTRA_LIMIT, FIELD_LIMIT, PLACEHOLDERS, TITLE_LIMIT, display_name
 from reader.core.parse.files import BOM, CHUNK_SIZE, NOT_UTF8, UTF16_BOMS, check_head, decoded, preflight, read_pieces, utf8_of_utf16
-from reader.core.parse.jsonl import parse_jsonl
 from reader.core.parse.lines import first_text, split_lines
 from reader.core.parse.markdown import parse_markdown
 
@@ -148,10 +147,13 @@ def _steps(chunks: Iterable[str], name: str, batch: int | None, notes: list[str]
     chunks = iter(chunks)
     first, blank_lines, start = first_text(chunks)
     if first is not None:
-        parse = parse_jsonl if first == "{" else parse_markdown
-        lines = split_lines(chain(start, chunks), squeeze=parse is parse_markdown)
-        if parse is parse_jsonl:  # the blank lines before the text count in line numbers
-            lines = chain(repeat("", blank_lines), lines)
+        if first == "{":  # JSON Lines (json is imported only for them: not on every start)
+            from reader.core.parse.jsonl import parse_jsonl
+
+            parse = parse_jsonl  # the blank lines before the text count in line numbers:
+            lines = chain(repeat("", blank_lines), split_lines(chain(start, chunks), squeeze=False))
+        else:
+            parse, lines = parse_markdown, split_lines(chain(start, chunks), squeeze=True)
         due = step = max(batch or 1, 1)
         for count in parse(lines, builder):
             if builder.full():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from itertools import islice
 
 from reader.core.model import SUMMARY_FIELDS, SUMMARY_LABELS, Digest, DigestError, Paper, Section
@@ -151,7 +150,7 @@ class Builder:
                     self.repeats[first.id] = self.repeats.get(first.id, 0) + 1
         if not changes:
             return first
-        merged = replace(first, **changes)
+        merged = first._replace(**changes)
         if merged.abstract:
             self.lacking.pop(first.id, None)
         self.digest.papers[spot] = merged

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date
 from pathlib import PurePath
@@ -154,6 +153,8 @@ def identify(url: str | None, raw_id: str | None, title: str) -> tuple[str, str 
             found = _ARXIV_ID.fullmatch(candidate.strip())
             if found:
                 return found.group(1), found.group(2), False
+    import hashlib  # only for a paper without an arXiv id: not on every start
+
     basis = url or raw_id or title
     digest = hashlib.sha1(basis.encode("utf-8", errors="surrogatepass")).hexdigest()
     return "noid-" + digest[:10], None, True

@@ -87,13 +87,11 @@ Forward compatible, and never destructive, since two versions may share one file
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import tomli_w
 
 from reader.core.model import SUMMARY_FIELDS, Noted, Paper, Star, Tagged, tag_key
 from reader.core.sanitize import clean
@@ -171,6 +169,8 @@ class Loaded:
 
 
 def parse(data: bytes) -> Loaded:
+    import tomllib  # only when there is a state file: not on a first start
+
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -414,6 +414,8 @@ def _value(value: object) -> str:
         return "[" + ", ".join(map(_value, value)) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_key(key)} = {_value(item)}" for key, item in value.items()) + "}"
+    import tomli_w  # (this module writes strings, lists and tables itself)
+
     return tomli_w.dumps({"v": value})[len("v = ") : -1]  # booleans, numbers, dates and times
 
 
@@ -434,6 +436,8 @@ def _string(text: str) -> str:
 
 def _basic_string(text: str) -> str:
     """A basic (escaped) TOML string, for text no literal string can hold: tomli-w's escaping."""
+    import tomli_w
+
     return tomli_w.dumps({"v": text})[len("v = ") : -1]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from reader.core.model import Noted, Paper, Star, Tagged, tag_key
@@ -185,7 +185,7 @@ def _apply_tag(state: State, paper_id: str, key: str, name: str | None, snapshot
             return
         tags = tuple(tag for tag in entry.tags if tag_key(tag) != key)
         if tags:
-            state.tagged[paper_id] = replace(entry, tags=tags)
+            state.tagged[paper_id] = entry._replace(tags=tags)
         else:  # no tags left: the snapshot goes too
             del state.tagged[paper_id]
             state.raw_tagged.pop(paper_id, None)
@@ -193,12 +193,12 @@ def _apply_tag(state: State, paper_id: str, key: str, name: str | None, snapshot
     if entry is None:
         if snapshot is None:
             return
-        entry = replace(snapshot, tags=())
+        entry = snapshot._replace(tags=())
         if not isinstance(state.raw_tagged.get(paper_id, {}), dict):
             del state.raw_tagged[paper_id]  # a table replaces a value that was none
     if name not in entry.tags:  # new, or spelt anew: the latest spelling, as the instance that wrote it shows it
         kept = tuple(tag for tag in entry.tags if tag_key(tag) != key)
-        state.tagged[paper_id] = replace(entry, tags=sort_tags((*kept, name)))
+        state.tagged[paper_id] = entry._replace(tags=sort_tags((*kept, name)))
 
 
 def sort_tags(tags: Iterable[str]) -> tuple[str, ...]:

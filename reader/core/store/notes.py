@@ -11,8 +11,7 @@ note (the merged one after a conflict), so it is merged once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.core.model import Noted
 from reader.core.sanitize import clean
@@ -24,8 +23,7 @@ CONFLICT_MARK = "\n\n──── the same note, as edited in another window at 
 """Put between this instance's note and the other instance's when both changed it."""
 
 
-@dataclass(frozen=True, slots=True)
-class NoteEdit:
+class NoteEdit(NamedTuple):
     """A note written (``text``), or cleared (None), over the note this instance showed (``base``)."""
 
     text: str | None
@@ -59,15 +57,15 @@ def apply_note(state: State, paper_id: str, edit: NoteEdit) -> tuple[NoteEdit, b
         state.noted.pop(paper_id, None)
         state.raw_noted.pop(paper_id, None)
     elif entry is None:
-        state.noted[paper_id] = replace(edit.snapshot, text=text)
+        state.noted[paper_id] = edit.snapshot._replace(text=text)
         if not isinstance(state.raw_noted.get(paper_id, {}), dict):
             del state.raw_noted[paper_id]  # a table replaces a value that was none
     elif text != entry.text:
-        state.noted[paper_id] = replace(entry, text=text)
+        state.noted[paper_id] = entry._replace(text=text)
     current = entry.text if entry else None
     return (edit if current == edit.base else NoteEdit(text, current, edit.snapshot)), conflict
 
 
 def later_edit(earlier: NoteEdit | None, later: NoteEdit) -> NoteEdit:
     """Two unsaved edits of one note as one: the later text over the note the earlier one was written over."""
-    return later if earlier is None else replace(later, base=earlier.base)
+    return later if earlier is None else later._replace(base=earlier.base)

@@ -12,7 +12,6 @@ as private as the state itself, so loading a pickle from it trusts nothing new.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 from contextlib import suppress
 from pathlib import Path
@@ -25,7 +24,12 @@ from reader.core.store.marks import ReadSet, State
 MIN_SAVED = 200
 """Saved papers (stars, tagged, noted) from which a state is cached: fewer parse fast enough."""
 _SHAPE = repr(
-    (FORMAT_VERSION, ReadSet.__slots__, [(kind.__name__, [field.name for field in dataclasses.fields(kind)]) for kind in (Paper, Star, Tagged, Noted, State)])
+    (
+        FORMAT_VERSION,
+        ReadSet.__slots__,
+        [(kind.__name__, kind._fields) for kind in (Paper, Star, Tagged, Noted)],
+        [field.name for field in dataclasses.fields(State)],
+    )
 ).encode()
 """What the pickled objects look like: a reader whose model changed never takes an older cache."""
 
@@ -64,6 +68,8 @@ class ParseCache:
 
 
 def _key(data: bytes) -> bytes:
+    import hashlib  # only with a state file: not on a first start
+
     return hashlib.sha256(_SHAPE + data).digest()
 
 

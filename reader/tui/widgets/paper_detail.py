@@ -7,8 +7,7 @@ costs only the lines on screen. All digest text enters as plain ``Text``, never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from rich.text import Text
 from textual import events
@@ -28,8 +27,7 @@ PAPERS_KEPT = 32
 taken back, lays out nothing again."""
 
 
-@dataclass(frozen=True, slots=True)
-class DetailOptions:
+class DetailOptions(NamedTuple):
     """How to present a paper: which view, how to show math, what to highlight."""
 
     view: str = "summary"
