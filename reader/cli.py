@@ -226,13 +226,21 @@ def export(fmt: str, output: str | None, targets: list[str], state: Path, tag: s
     return 0
 
 
+STYLE_CACHE = "styles.pickle"
+"""The parsed stylesheets, in the cache folder (see :class:`reader.tui.stylesheets.StyleCache`)."""
+DIGEST_CACHE = "digest.pickle"
+"""The last digest opened, parsed, in the cache folder (see :mod:`reader.core.digestcache`)."""
+
+
 def state_cache(state: Path) -> Path:
-    """Where the parse of the state file ``state`` is cached (one file per state file)."""
-    import hashlib
+    """Where the parse of the state file ``state`` is cached (one file per state file). The name
+    is a CRC of the path (zlib is loaded anyway, hashlib is not): two state files that share one
+    only take turns, since a cache is used only for the exact bytes it was made from."""
+    import zlib
 
     from reader.core.config import cache_file
 
-    return cache_file(f"state-{hashlib.sha1(os.fsencode(os.path.realpath(state))).hexdigest()[:16]}.pickle")
+    return cache_file(f"state-{zlib.crc32(os.fsencode(os.path.realpath(state))):08x}.pickle")
 
 
 def open_store(state: Path, *, strict: bool = False):
@@ -300,7 +308,8 @@ def keys_from_the_terminal() -> None:
 
 def _start_tui(targets: list[str], paths: Paths) -> int:
     from reader.core.archive.days import DaySource, open_paths
-    from reader.core.config import Config, ConfigError, load_config, user_path
+    from reader.core.config import Config, ConfigError, cache_file, load_config, user_path
+    from reader.core.digestcache import DigestCache
     from reader.core.parse import DigestError, load
 
     try:
@@ -314,6 +323,7 @@ def _start_tui(targets: list[str], paths: Paths) -> int:
             config.warnings.append(f"digests = {config.digests}: no such folder; the bundled sample opens")
     sample = not targets
     days = path = digest = None
+    parsed = DigestCache(cache_file(DIGEST_CACHE))
     try:
         if sample:
             digest = load(SAMPLE)
@@ -321,7 +331,7 @@ def _start_tui(targets: list[str], paths: Paths) -> int:
             digest = read_stdin()
             keys_from_the_terminal()
         else:
-            opened = open_paths([user_path(target) for target in targets])
+            opened = open_paths([user_path(target) for target in targets], parsed)
             if isinstance(opened, DaySource):
                 days = opened
             elif isinstance(opened, Path):
@@ -345,7 +355,10 @@ def _start_tui(targets: list[str], paths: Paths) -> int:
             from reader.core.archive.index import default_path
 
             index = default_path()
-        app = DigestReader(store=store, config=config, digest=digest, path=path, sample=sample, config_path=paths.config, days=days, index_path=index)
+        app = DigestReader(
+            store=store, config=config, digest=digest, path=path, sample=sample, config_path=paths.config,
+            days=days, index_path=index, style_cache=cache_file(STYLE_CACHE),
+        )
         app.run()
     finally:
         store.close()

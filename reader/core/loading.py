@@ -13,11 +13,15 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.core.model import Digest, DigestError
-from reader.core.parse import iter_progress, load, preflight
+from reader.core.parse import CHUNK_SIZE, iter_progress, load, parse_bytes, preflight
+from reader.core.parse.files import read_pieces
 from reader.core.sources import digest_file
+
+if TYPE_CHECKING:
+    from reader.core.digestcache import DigestCache
 
 BACKGROUND_PARSE_BYTES = 4 * 1024 * 1024
 """Digests larger than this are parsed off the UI thread so the first screen is not kept waiting."""
@@ -36,16 +40,26 @@ class LoadUpdate(NamedTuple):
     """The one-line DigestError message, if the load failed."""
 
 
-def open_digest(path: str | os.PathLike) -> Digest | Path:
+def open_digest(path: str | os.PathLike, cache: DigestCache | None = None) -> Digest | Path:
     """The digest ``path`` means (a file, or a folder's newest digest), parsed now if it is small.
 
     Raises DigestError with the usual one-line message for a path that is missing,
     special, unreadable, binary or (when small enough to parse now) not a digest.  A file
-    of up to BACKGROUND_PARSE_BYTES comes back as its Digest; a bigger one as its Path,
-    for a :class:`Loader`.
+    of up to BACKGROUND_PARSE_BYTES comes back as its Digest (from ``cache`` when it holds
+    this file as it is now, else parsed and kept there); a bigger one as its Path, for a
+    :class:`Loader`.
     """
     file, size = preflight(digest_file(path))
-    return load(file) if size <= BACKGROUND_PARSE_BYTES else file
+    if size > BACKGROUND_PARSE_BYTES:
+        return file
+    if cache is None:
+        return load(file)
+    data = b"".join(read_pieces(file, CHUNK_SIZE))
+    digest = cache.get(file, data)
+    if digest is None:
+        digest = parse_bytes(data, file.name)
+        cache.put(file, data, digest)
+    return digest
 
 
 class Loader:

@@ -32,7 +32,7 @@ from reader.core.store import MarkStore
 from reader.tui.keys import GLOBAL_KEYS, READING_KEYS
 from reader.tui.links import web_browser
 from reader.tui.screens.main import MainScreen
-from reader.tui.stylesheets import stylesheet
+from reader.tui.stylesheets import StyleCache, stylesheet
 
 if TYPE_CHECKING:
     from reader.core.archive.loading import ArchiveLoader
@@ -44,6 +44,8 @@ FIRST_BATCH = 60
 EXIT_GRACE = 1.5
 """Seconds an ending app may take to shut Textual down before the process saves the marks and
 ends itself (see ``_end_soon``): the shutdown can hang on a terminal that is gone."""
+STYLE_SAVE_WAIT = 0.5
+"""Seconds an ending app waits for the style cache to be written (see ``StyleCache.save``)."""
 SIGNAL_LOCK_WAIT = 1.0
 """After a signal, the longest wait for another process's lock on the state; then a rescue file."""
 
@@ -93,8 +95,13 @@ class DigestReader(App[int]):
         open_url: Callable[[str], object] | None = None,
         days: DaySource | None = None,
         index_path: Path | None = None,
+        style_cache: Path | None = None,
     ) -> None:
         super().__init__()
+        self._style_cache = StyleCache(style_cache) if style_cache is not None else None
+        """The parsed stylesheets, kept between starts (the CLI's; tests parse as before)."""
+        if self._style_cache is not None:
+            self._style_cache.fill(self.stylesheet)
         self.store = store
         self.config_path = config_path
         self.path = path
@@ -144,6 +151,8 @@ class DigestReader(App[int]):
         it from now on, and collects again (``digest-reader`` switches it off for the start)."""
         gc.freeze()
         gc.enable()
+        if self._style_cache is not None:
+            self._style_cache.save(self.stylesheet)
 
     def get_default_screen(self) -> Screen:
         return self.main
@@ -155,6 +164,8 @@ class DigestReader(App[int]):
         self._loader.cancel()
         if self._watcher is not None:
             self._watcher.stop()
+        if self._style_cache is not None:  # with the styles of what the first frame did not show (the footer's keys)
+            self._style_cache.save(self.stylesheet, final=True, wait=STYLE_SAVE_WAIT)
         if self._terminal:  # a real terminal: the handlers stay, a SIGHUP during the shutdown still saves
             self._end_soon()
             return

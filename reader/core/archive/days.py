@@ -13,7 +13,7 @@ import os
 import stat
 from datetime import date, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.core.loading import open_digest
 from reader.core.model import Digest, DigestError
@@ -21,6 +21,9 @@ from reader.core.parse.fields import date_in
 from reader.core.parse.files import os_errors
 from reader.core.sanitize import clean
 from reader.core.sources import Candidate, digest_candidates, is_digest_name, preference
+
+if TYPE_CHECKING:
+    from reader.core.digestcache import DigestCache
 
 GLOB_CHARACTERS = frozenset("*?[")
 
@@ -112,10 +115,10 @@ class DaySource:
         return [Candidate(target, os.stat(target).st_mtime, date_in(target.name))]
 
 
-def open_paths(paths: list[Path]) -> Digest | Path | DaySource:
+def open_paths(paths: list[Path], cache: DigestCache | None = None) -> Digest | Path | DaySource:
     """What the user's paths mean: one day (a file, a folder or glob with one digest) as
-    :func:`reader.core.loading.open_digest` opens it, else the days to read as one archive.
-    DigestError (one line) for a path that is missing or means no digest."""
+    :func:`reader.core.loading.open_digest` opens it (with ``cache``), else the days to read as
+    one archive. DigestError (one line) for a path that is missing or means no digest."""
     source = DaySource(paths)
     days = source.scan()
-    return open_digest(days[0].path) if len(days) == 1 else source
+    return open_digest(days[0].path, cache) if len(days) == 1 else source

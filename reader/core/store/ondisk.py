@@ -153,9 +153,10 @@ def stamp_of(info: os.stat_result) -> Stamp:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def write_atomic(path: Path, data: bytes, mode: int | None = None) -> Stamp:
+def write_atomic(path: Path, data: bytes, mode: int | None = None, *, durable: bool = True) -> Stamp:
     """Replace ``path`` by ``data`` so a crash at any moment leaves the old or the new file
-    (with permissions ``mode``, else only the user's); returns its stamp."""
+    (with permissions ``mode``, else only the user's); returns its stamp. ``durable=False``
+    (a cache, which is rebuilt when lost) skips the syncs that make it survive a power cut."""
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as file:
@@ -163,18 +164,20 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> Stamp:
                 os.fchmod(file.fileno(), mode)
             file.write(data)
             file.flush()
-            os.fsync(file.fileno())
+            if durable:
+                os.fsync(file.fileno())
             stamp = stamp_of(os.fstat(file.fileno()))
         os.replace(temp, path)
     except BaseException:
         with suppress(OSError):
             os.unlink(temp)
         raise
-    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(folder)  # make the rename itself durable
-    finally:
-        os.close(folder)
+    if durable:
+        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(folder)  # make the rename itself durable
+        finally:
+            os.close(folder)
     return stamp
 
 
