@@ -22,6 +22,10 @@ Inputs
     (one Static showing ``BENCH-READY``) run by the same Python. Rounds are interleaved
     (every target once per round) so drift hits all targets alike; round 0 is the warm-up.
     Each launch times out after 30 s; every session is killed and every process waited for.
+    The reader's caches (``$DIGEST_READER_CACHE``: the parsed stylesheets and the last digest
+    opened) are each target's own folder, kept between its launches, so a launch finds what a
+    user's next start finds; "today.md, caches cold" starts every launch with an empty one (a
+    first start, or a new day's file: its stylesheets and digest are parsed).
 
 2. Parse time (in-process)
     ``reader.core.parse.load(path)`` against the floor ``Path.read_bytes().decode()`` of the same
@@ -140,6 +144,7 @@ class Target:
     path: Path | None  # None: the minimal app
     papers: int = 0
     expect: str = MINIMAL_WORD
+    cold: bool = False  # every start with empty caches (no parsed stylesheets, no parsed digest)
     paint: list[float] = field(default_factory=list)
     rss: list[float] = field(default_factory=list)  # MB
     loaded: list[float] = field(default_factory=list)  # s from spawn to idle
@@ -169,6 +174,12 @@ def make_target(label: str, path: Path) -> Target:
 
     digest = load(path)
     return Target(label, path, len(digest.papers), title_probe(digest.papers[0].title))
+
+
+def make_cold(path: Path) -> Target:
+    """``path`` started as on a first start: the caches (parsed stylesheets and digest) empty."""
+    warm = make_target("", path)
+    return Target(f"{path.name}, caches cold", path, warm.papers, warm.expect, cold=True)
 
 
 # --- tmux ------------------------------------------------------------------------------
@@ -230,7 +241,11 @@ class Tmux:
         self.count += 1
         name = f"run{self.count}"
         state = Path(tempfile.mkdtemp(prefix="state-", dir=self.temp.name))
+        # the reader's caches: the target's own folder, kept from launch to launch (what a user's
+        # next start finds), or a new empty one for a cold target
+        cache = state if target.cold else Path(self.temp.name) / f"cache-{target.label}"
         env = ["-e", f"DIGEST_READER_STATE={state / 'state.toml'}", "-e", f"DIGEST_READER_CONFIG={state / 'config.toml'}"]
+        env += ["-e", f"DIGEST_READER_CACHE={cache / 'index.sqlite3'}"]
         env += [part for key, value in (env_extra or {}).items() for part in ("-e", f"{key}={value}")]
         pid = None
         try:
@@ -652,10 +667,10 @@ def verdict(ok: bool | None) -> str:
 
 def paint_only(log) -> int:
     """First paint of today.md and of the floor, for a quick look at one change."""
-    minimal, today = Target("minimal app", None), make_target("today.md (128)", TODAY)
-    measure_launches([minimal, today], 11, {}, log)
-    floor, value = med(minimal.paint), med(today.paint)
-    print(f"first paint: floor {fmt_s(floor)}, today.md {fmt_s(value)}, ratio {ratio(value, floor)}")
+    minimal, today, cold = Target("minimal app", None), make_target("today.md (128)", TODAY), make_cold(TODAY)
+    measure_launches([minimal, today, cold], 11, {}, log)
+    floor, value, cold_value = med(minimal.paint), med(today.paint), med(cold.paint)
+    print(f"first paint: floor {fmt_s(floor)}, today.md {fmt_s(value)}, ratio {ratio(value, floor)}; caches cold {fmt_s(cold_value)}, ratio {ratio(cold_value, floor)}")
     return 0
 
 
@@ -700,6 +715,7 @@ def main(argv: list[str] | None = None) -> int:
     targets = [
         minimal,
         make_target("today.md (128)", TODAY),
+        make_cold(TODAY),
         make_target("532-paper day", DAY_532),
         *(make_target(f"generated {count:,}", generated[count]) for count in sizes),
     ]
@@ -708,6 +724,7 @@ def main(argv: list[str] | None = None) -> int:
     rounds = 2 if quick else 7
     rss_rounds = {target.label: 1 if quick else 3 for target in targets}
     rss_rounds["generated 50,000"] = 1
+    rss_rounds["today.md, caches cold"] = 0
     if quick:
         rss_rounds["532-paper day"] = 0
         rss_rounds["generated 1,000"] = 0

@@ -126,28 +126,33 @@ def _tools():
     return latexwalker, _parse_context(), converter
 
 _TEXT_COMMANDS = "text|textrm|textsf|texttt|textsc|textbf|textit|textsl|textup|textmd|textnormal|emph|mbox"
-_TOKEN = re.compile(
-    r"""
-    (?P<keep>\\\\)
-    | (?P<escape>\\[$&%_\#{}])
-    | (?P<space>\\[ ,;:])
-    | \\(?:""" + _TEXT_COMMANDS + r""")\s*\{(?P<argument>[^{}]*)\}
-    | (?P<accent>\\['"`^~=.](?:\{[A-Za-z]\}|[A-Za-z]) | \\[uvHckdbr](?:\{[A-Za-z]\}|\s[A-Za-z]))
-    | (?P<quotes>``(?P<quoted>[^`'\n]{1,300}?)'')
-    | (?P<tie>(?<=[A-Za-z.])~(?=[A-Za-z0-9]))
-    | (?P<degree>\{\\(?:deg|textdegree)\}|\\textdegree(?:\{\})?)
-    | (?P<math>\$(?=[^\s$])(?:\\[^\n]|[^$\\\n]|\n(?![ \t]*\n))+?(?<=\S)\$(?!\d)
-               | \\\((?:[^\n]|\n(?![ \t]*\n))+?\\\))
-    """,
-    re.VERBOSE,
-)
-"""What is converted outside math: escaped specials, spacing commands, text commands with
-a flat argument, accents on a letter, TeX quotes (````quoted''`` → “quoted”), a tie between
-words (``a.k.a.~Cross``, not ``~10%`` or a URL's ``/~user``), degrees (``0{\\deg}`` → 0°), and inline math, ``$...$`` or ``\\(...\\)`` (a LaTeX
-line break ``\\\\`` is matched only so that its second backslash escapes nothing). Dollars
-follow pandoc's rule (no space inside them, no digit after the closing one) so prices like
-``$5 and $10`` stay text; math may wrap over a line break but not over a blank line."""
 
+
+@functools.cache
+def _token() -> re.Pattern[str]:
+    """What is converted outside math: escaped specials, spacing commands, text commands with
+    a flat argument, accents on a letter, TeX quotes (````quoted''`` → “quoted”), a tie between
+    words (``a.k.a.~Cross``, not ``~10%`` or a URL's ``/~user``), degrees (``0{\\deg}`` → 0°), and
+    inline math, ``$...$`` or ``\\(...\\)`` (a LaTeX line break ``\\\\`` is matched only so that its
+    second backslash escapes nothing). Dollars follow pandoc's rule (no space inside them, no
+    digit after the closing one) so prices like ``$5 and $10`` stay text; math may wrap over a
+    line break but not over a blank line. Compiled on first use: a millisecond that a start
+    showing no math does not pay."""
+    return re.compile(
+        r"""
+        (?P<keep>\\\\)
+        | (?P<escape>\\[$&%_\#{}])
+        | (?P<space>\\[ ,;:])
+        | \\(?:""" + _TEXT_COMMANDS + r""")\s*\{(?P<argument>[^{}]*)\}
+        | (?P<accent>\\['"`^~=.](?:\{[A-Za-z]\}|[A-Za-z]) | \\[uvHckdbr](?:\{[A-Za-z]\}|\s[A-Za-z]))
+        | (?P<quotes>``(?P<quoted>[^`'\n]{1,300}?)'')
+        | (?P<tie>(?<=[A-Za-z.])~(?=[A-Za-z0-9]))
+        | (?P<degree>\{\\(?:deg|textdegree)\}|\\textdegree(?:\{\})?)
+        | (?P<math>\$(?=[^\s$])(?:\\[^\n]|[^$\\\n]|\n(?![ \t]*\n))+?(?<=\S)\$(?!\d)
+                   | \\\((?:[^\n]|\n(?![ \t]*\n))+?\\\))
+        """,
+        re.VERBOSE,
+    )
 
 
 def _pylatexenc(source: str) -> str:
@@ -180,7 +185,7 @@ def _convert_token(match: re.Match[str]) -> str:
 
 
 def _convert(text: str) -> str:
-    return _TOKEN.sub(_convert_token, text)
+    return _token().sub(_convert_token, text)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -24,8 +24,8 @@ from reader.core.store.ondisk import write_atomic
 
 SEARCH = "\x00search:"
 """Sidebar keys of saved searches start with this, then the search's name."""
-_HEADER = re.compile(r"\s*\[\s*searches\s*\]\s*(#.*)?")
-_TABLE_START = re.compile(r"\s*\[")
+_HEADER = r"\s*\[\s*searches\s*\]\s*(#.*)?"
+_TABLE_START = r"\s*\["
 
 
 def search_scope(name: str) -> str:
@@ -82,14 +82,14 @@ def _with_search(text: str, name: str, line: str, has_table: bool) -> str:
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += "\n"  # a file ending without a newline (on [searches] itself, say)
-    header = next((number for number, written in enumerate(lines) if _HEADER.fullmatch(written.rstrip("\r\n"))), None)
+    header = next((number for number, written in enumerate(lines) if re.fullmatch(_HEADER, written.rstrip("\r\n"))), None)
     if header is None:
         if has_table:  # searches = {...} or searches.x = "...": no header to add under; the check refuses
             return text + line
         separator = "" if not text or text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
         return f"{text}{separator}[searches]\n{line}"
     for number in range(header + 1, len(lines)):
-        if _TABLE_START.match(lines[number]):
+        if re.match(_TABLE_START, lines[number]):
             break
         if name in _single(lines[number]):
             return "".join([*lines[:number], line, *lines[number + 1 :]])

@@ -30,19 +30,30 @@ from typing import NamedTuple
 from reader.core.model import SUMMARY_FIELDS, Paper, tag_key
 from reader.core.latex import to_unicode
 
-_MARKS = re.compile("[\u0300-\u036f]")
-"""Combining diacritics: the accents of Latin and Greek letters once decomposed."""
 _PLAIN = {
     **dict(zip("‘’‚‛“”„‟‐‒–—―−øłđħı", "''''" + '""""' + "------" + "oldhi", strict=True)),
     **{"æ": "ae", "œ": "oe", "þ": "th", "ð": "d"},
 }
 """Typographic quotes and dashes as the ASCII ones people type (``don't`` finds "don’t"),
 and Latin letters that no decomposition takes apart (``orsted`` finds "Ørsted")."""
-_FOLDABLE = re.compile("[" + "".join(_PLAIN) + "\u00c0-\u024f\u0300-\u03ff\u1e00-\u1fff]")
-"""What :func:`_plain` changes: the characters above, Latin and Greek letters that may
-carry accents, lone diacritics. Only these are decomposed: kana and Hangul keep their
-marks and syllables (が is not か, 하 does not find 한), and decomposing Korean text
-would make folding it ten times slower."""
+
+
+@functools.cache
+def _foldable() -> re.Pattern[str]:
+    """What :func:`_plain` changes: the characters above, Latin and Greek letters that may
+    carry accents, lone diacritics. Only these are decomposed: kana and Hangul keep their
+    marks and syllables (が is not か, 하 does not find 한), and decomposing Korean text
+    would make folding it ten times slower. (Compiled on first use, as :func:`_marks` is:
+    a start folds nothing.)"""
+    return re.compile("[" + "".join(_PLAIN) + "\u00c0-\u024f\u0300-\u03ff\u1e00-\u1fff]")
+
+
+@functools.cache
+def _marks() -> re.Pattern[str]:
+    """Combining diacritics: the accents of Latin and Greek letters once decomposed."""
+    return re.compile("[\u0300-\u036f]")
+
+
 _FIELD_BREAK = "\x00"
 """Between the fields of a haystack: never typed, so a phrase cannot run across fields."""
 
@@ -53,7 +64,7 @@ def _normalize(text: str) -> str:
         return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold()
     # A regex, as str.translate is ten times slower on non-ASCII text.
-    return _FOLDABLE.sub(lambda match: _plain(match[0]), text)
+    return _foldable().sub(lambda match: _plain(match[0]), text)
 
 
 def fold(text: str) -> str:
@@ -63,7 +74,7 @@ def fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _plain(char: str) -> str:
-    return _PLAIN.get(char) or _MARKS.sub("", unicodedata.normalize("NFD", char))
+    return _PLAIN.get(char) or _marks().sub("", unicodedata.normalize("NFD", char))
 
 
 _normalize_char = functools.lru_cache(maxsize=4096)(_normalize)

@@ -52,15 +52,16 @@ class RowInfo(NamedTuple):
     noted: bool = False
 
 
-_SCORE = re.compile(r"\d{1,3}(?:\.\d+)?\s*(?:%|/\s*\d{1,3})|(?<![\d.])[01]\.\d{1,4}(?![\d.])")
-"""``56/100``, ``55%``, or a score between 0 and 1 (``0.684``)."""
+_SCORE = r"\d{1,3}(?:\.\d+)?\s*(?:%|/\s*\d{1,3})|(?<![\d.])[01]\.\d{1,4}(?![\d.])"
+"""``56/100``, ``55%``, or a score between 0 and 1 (``0.684``); compiled (by ``re``) when a fork's
+score is first shown, not on every start."""
 
 
 def relevance_of(paper: Paper) -> str:
     """The paper's relevance score from a fork's field, short: ``56/100``, ``55%`` (else empty)."""
     for label, value in paper.extra:
         if label.casefold() in RELEVANCE_LABELS:
-            score = _SCORE.search(value)
+            score = re.search(_SCORE, value)
             return score[0].replace(" ", "") if score else ""
     return ""
 

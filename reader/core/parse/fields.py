@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from pathlib import PurePath
@@ -63,8 +64,14 @@ _PLACEHOLDER_LENGTH = FAILURE_LENGTH
 
 _STARTS = tuple(phrase for how, phrase in FAILURES if how == "starts")
 _SLOT = any(how == "slot" for how, _ in FAILURES)
-_HAS = re.compile("|".join(re.escape(phrase) for how, phrase in FAILURES if how == "has"))
-"""The "has" phrases as one alternation of literals: one C-speed scan of a short text."""
+
+
+@functools.cache
+def _has() -> re.Pattern[str]:
+    """The "has" phrases as one alternation of literals: one C-speed scan of a short text
+    (compiled on first use, as :func:`_arxiv_id` is: a start from the parsed-digest cache
+    parses nothing)."""
+    return re.compile("|".join(re.escape(phrase) for how, phrase in FAILURES if how == "has"))
 
 
 def is_failure(text: str) -> bool:
@@ -79,11 +86,16 @@ def _failure(text: str) -> bool:
         text in PLACEHOLDERS
         or text.startswith(_STARTS)
         or (_SLOT and text[:1] == "{" and text[-1:] == "}" and text[1:-1].replace("_", "").isalnum())
-        or _HAS.search(text) is not None
+        or _has().search(text) is not None
     )
 
 
-_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[a-z]{2})?/\d{7})(v\d+)?", re.IGNORECASE)
+@functools.cache
+def _arxiv_id() -> re.Pattern[str]:
+    """An arXiv id with its version, new (2601.12345v2) or old (hep-th/9901001) style."""
+    return re.compile(r"(\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[a-z]{2})?/\d{7})(v\d+)?", re.IGNORECASE)
+
+
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -150,7 +162,7 @@ def identify(url: str | None, raw_id: str | None, title: str) -> tuple[str, str 
     """(id without version, version, made_up): from the id, the URL, else a stable hash."""
     for candidate in (raw_id, arxiv_tail(url)):
         if candidate and len(candidate) <= 64:
-            found = _ARXIV_ID.fullmatch(candidate.strip())
+            found = _arxiv_id().fullmatch(candidate.strip())
             if found:
                 return found.group(1), found.group(2), False
     import hashlib  # only for a paper without an arXiv id: not on every start

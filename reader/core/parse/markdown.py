@@ -81,7 +81,9 @@ _TRANSLATED_TITLE = "Translated title"
 
 _TOC_TITLES = frozenset({"table of contents", "contents", "目录", "目錄", "toc"})
 _NONBLANK = re.compile(r"\S")
-_TOC_COUNT = re.compile(r"(?:\[Total: (\d+)\]|\((\d+)(?: 篇)?\))\s*$")
+_TOC_COUNT = r"(?:\[Total: (\d+)\]|\((\d+)(?: 篇)?\))\s*$"
+"""A table of contents line's count, ``[Total: 12]`` or ``(12 篇)``: compiled (by ``re``) when a
+table of contents is first read, not on every start."""
 _PAPER_HEADING = re.compile(r"(?:\W+\s*)?(?:Paper|论文|論文)\s*\d+\b")
 """A report's entry heading: "## 📄 Paper 1 - Relevance: 50%", "## 📄 论文 1 - 相关性: 55%"."""
 
@@ -191,7 +193,7 @@ def _preamble_facts(line: str, builder: Builder) -> None:
     if _structural(text):
         builder.toc_seen = builder.toc_seen or "toc" in text[:40].lower()
         if text[:3] == "- [":
-            found = _TOC_COUNT.search(text[-20:])
+            found = re.search(_TOC_COUNT, text[-20:])
             if found:
                 builder.promised += int(found.group(1) or found.group(2))
         return
