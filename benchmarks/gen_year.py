@@ -8,7 +8,6 @@ is random. Cached in ``benchmarks/generated/year-…/`` (gitignored) with a ``.s
 
 from __future__ import annotations
 
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 

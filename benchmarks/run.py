@@ -20,7 +20,10 @@ Inputs
     and the clock stops when a capture shows the start of the first paper's title (the
     moment that capture returned). Floor: the same measurement of ``benchmarks/minimal_app.py``
     (one Static showing ``BENCH-READY``) run by the same Python. Rounds are interleaved
-    (every target once per round) so drift hits all targets alike; round 0 is the warm-up.
+    (every target once per round) so drift hits all targets alike; round 0 is the warm-up. A
+    target's ratio is the median of its rounds' ratios (each launch over the floor's launch of
+    the same round: interleaved pairs), which a machine that changes speed during the run moves
+    less than a ratio of medians.
     Each launch times out after 30 s; every session is killed and every process waited for.
     The reader's caches (``$DIGEST_READER_CACHE``: the parsed stylesheets and the last digest
     opened) are each target's own folder, kept between its launches, so a launch finds what a
@@ -384,7 +387,10 @@ def measure_launches(targets: list[Target], rounds: int, rss_rounds: dict[str, i
         for round_ in range(rounds + 1):  # round 0 is the warm-up
             for target in targets:
                 try:
-                    paint, _, _ = tmux.launch(target, measure_rss=False)
+                    # the warm-up of a reader runs until idle and quits with q, as a user's session
+                    # ends: what it leaves in its caches is what the measured launches find
+                    settle = round_ == 0 and target.path is not None and not target.cold
+                    paint, _, _ = tmux.launch(target, measure_rss=settle)
                     if round_:
                         target.paint.append(paint)
                 except LaunchError as error:
@@ -614,6 +620,15 @@ def ratio(value, floor) -> str:
     return f"{value / floor:.2f}x"
 
 
+def paired_ratio(target: Target, floor: Target) -> float | None:
+    """The median of the rounds' ratios (each launch of ``target`` over the floor's launch of the
+    same round): a machine that speeds up or slows down during a run moves both of a pair alike.
+    None unless both have a figure for every round."""
+    if not target.paint or len(target.paint) != len(floor.paint):
+        return None
+    return statistics.median(mine / theirs for mine, theirs in zip(target.paint, floor.paint, strict=True))
+
+
 def _latencies(values: list) -> list:
     """Latencies out of key results ([latency, frames] pairs) or plain numbers."""
     return [v[0] if isinstance(v, list) else v for v in values]
@@ -670,7 +685,11 @@ def paint_only(log) -> int:
     minimal, today, cold = Target("minimal app", None), make_target("today.md (128)", TODAY), make_cold(TODAY)
     measure_launches([minimal, today, cold], 11, {}, log)
     floor, value, cold_value = med(minimal.paint), med(today.paint), med(cold.paint)
-    print(f"first paint: floor {fmt_s(floor)}, today.md {fmt_s(value)}, ratio {ratio(value, floor)}; caches cold {fmt_s(cold_value)}, ratio {ratio(cold_value, floor)}")
+    pairs, cold_pairs = paired_ratio(today, minimal), paired_ratio(cold, minimal)
+    print(
+        f"first paint: floor {fmt_s(floor)}, today.md {fmt_s(value)}, ratio {ratio(value, floor)} (of pairs {pairs:.2f}x); "
+        f"caches cold {fmt_s(cold_value)}, ratio {ratio(cold_value, floor)} (of pairs {cold_pairs:.2f}x)"
+    )
     return 0
 
 
@@ -732,7 +751,8 @@ def main(argv: list[str] | None = None) -> int:
     log("parse times")
     parse_runs = 3 if quick else 7
     parses: dict[str, tuple[float, float]] = {}
-    for target in targets[1:]:
+    files = [target for target in targets[1:] if not target.cold]  # one row per file: parse and RSS are not about caches
+    for target in files:
         runs = 2 if target.papers >= 50_000 else parse_runs
         parses[target.label] = measure_parse(target.path, runs)
 
@@ -764,9 +784,10 @@ def main(argv: list[str] | None = None) -> int:
     table.section("1. First paint of `digest-reader FILE` in tmux 120x36 (spawn -> first title on screen)")
     for target in targets:
         value = med(target.paint)
+        paired = paired_ratio(target, minimal)
         limit = {"today.md (128)": 1.3, "generated 10,000": 2.0}.get(target.label)
         target_text = f"<= {limit}x floor" if limit else ""
-        ok = None if limit is None or value is None or floor_paint is None else value <= limit * floor_paint
+        ok = None if limit is None or paired is None else paired <= limit
         note = f"{target.size / 1e6:.1f} MB, {target.papers:,} papers" if target.path else f"shows {MINIMAL_WORD}"
         if target.paint:
             note += f"; runs {min(target.paint) * 1000:.0f}-{max(target.paint) * 1000:.0f} ms"
@@ -775,12 +796,13 @@ def main(argv: list[str] | None = None) -> int:
         if target is minimal:
             table.row(f"first paint, {target.label}", fmt_s(value), "(floor)", "", "", "", note)
         else:
-            table.row(f"first paint, {target.label}", fmt_s(value), fmt_s(floor_paint), ratio(value, floor_paint), target_text, verdict(ok), note)
+            shown = "—" if paired is None else f"{paired:.2f}x"
+            table.row(f"first paint, {target.label}", fmt_s(value), fmt_s(floor_paint), shown, target_text, verdict(ok), note)
     if tmux_error:
         table.row("first paint", "—", note=f"skipped: {tmux_error}")
 
     table.section("2. Parse: reader.core.parse.load(path) vs Path.read_bytes().decode()")
-    for target in targets[1:]:
+    for target in files:
         parse, read = parses[target.label]
         rate = target.size / 1e6 / parse
         table.row(f"parse, {target.label}", fmt_s(parse), fmt_s(read), ratio(parse, read), "", "", f"{rate:.0f} MB/s, {parse / target.papers * 1e6:.0f} µs/paper")
@@ -813,7 +835,7 @@ def main(argv: list[str] | None = None) -> int:
 
     table.section("4. Peak RSS (VmHWM when idle, just before q)")
     floor_rss = med(minimal.rss)
-    for target in targets:
+    for target in [minimal, *files]:
         value = med(target.rss)
         loaded = med(target.loaded)
         note = f"loaded (idle) {fmt_s(loaded)} after spawn" if loaded is not None else ""
@@ -845,7 +867,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nScaling (generated digests; first paint and RSS from tmux, parse in-process)")
     head = f"{'papers':>8} {'file':>8} {'first paint':>12} {'parse':>9} {'read+decode':>12} {'parse/paper':>12} {'loaded (idle)':>14} {'peak RSS':>9}"
     print(head)
-    for target in targets[1:]:
+    for target in files:
         parse, read = parses[target.label]
         print(
             f"{target.papers:>8,} {target.size / 1e6:>6.1f}MB {fmt_s(med(target.paint)):>12} {fmt_s(parse):>9} {fmt_s(read):>12}"

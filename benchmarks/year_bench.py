@@ -28,7 +28,7 @@ from pathlib import Path
 
 import gen_year
 import run
-from run import FrameClock, LaunchError, Target, Tmux, fmt_mb, fmt_s, med, ratio, title_probe, verdict, worst
+from run import FrameClock, Target, Tmux, fmt_mb, fmt_s, med, ratio, title_probe, verdict, worst
 
 
 def build_app(state_dir: Path, folder: Path, cache: Path):
