@@ -15,7 +15,6 @@ from test_quit_paths import drain, read_until, start
 
 from reader.cli import DIGEST_CACHE, STYLE_CACHE
 from reader.core.config import cache_file
-from reader.core.digestcache import DigestCache
 from reader.core.parse import load
 from reader.tui.stylesheets import StyleCache
 
@@ -112,7 +111,10 @@ def test_the_command_keeps_its_parsed_styles_and_digest_in_the_cache_folder(tmp_
         os.close(fd)
     _, rules = pickle.loads(cache.read_bytes())
     assert any("reader.tcss" in str(read_from) for _, read_from, *_ in rules)
-    assert DigestCache(cache_file(DIGEST_CACHE)).get(TODAY, TODAY.read_bytes()) == load(TODAY)
+    # (the command may run the source checkout's code, this test the installed copy's: the digest
+    # is compared, not the line that says which code made it)
+    _, _, parsed = cache_file(DIGEST_CACHE).read_bytes().partition(b"\n")
+    assert pickle.loads(parsed) == load(TODAY)
 
 
 async def test_rules_of_stylesheets_no_longer_used_leave_the_cache(tmp_path):
