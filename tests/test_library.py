@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from reader.core.library import ALL, STARRED, Count, Filters, Library
 from reader.core.model import Digest, Paper, Section
 
@@ -76,3 +79,45 @@ def test_an_empty_day_still_has_all_and_starred():
         Count(ALL, "All", 0, 0, 0),
         Count(STARRED, "Starred", 0, 0, 0),
     ]
+
+
+@st.composite
+def library_cases(draw):
+    """A digest of up to 12 papers in up to 3 sections, and two rounds of (read, hidden,
+    interesting) ids: the second round reuses the first's hidden and interesting objects when
+    told to, as the session does while they stay unchanged."""
+    count = draw(st.integers(0, 12))
+    papers = [Paper(id=f"2601.{number:05d}", title=str(number)) for number in range(count)]
+    sections: dict[str, list[Paper]] = {}
+    for paper in papers:
+        sections.setdefault(draw(st.sampled_from("ABC")), []).append(paper)
+    digest = Digest(name="d.md", sections=[Section(name, listed) for name, listed in sections.items()], papers=papers)
+    some_ids = st.frozensets(st.sampled_from([paper.id for paper in papers])) if papers else st.just(frozenset())
+    rounds = [(draw(some_ids), draw(some_ids), draw(some_ids))]
+    read, hidden, interesting = draw(some_ids), *rounds[0][1:]
+    if draw(st.booleans()):
+        hidden = draw(some_ids)
+    if draw(st.booleans()):
+        interesting = draw(some_ids)
+    rounds.append((read, hidden, interesting))
+    return digest, rounds
+
+
+@given(library_cases(), st.booleans())
+def test_counts_by_set_operations_are_the_counts_paper_by_paper(case, interests):
+    """The sidebar counts owned lists by set operations on their ids, kept between recounts; they
+    must be what counting each paper gives, after the read ids, the hidden ones or the
+    interesting ones changed."""
+    digest, rounds = case
+    library = Library(digest)
+    for read, hidden, interesting in rounds:
+        by_paper = library.counts(is_read=read.__contains__, is_interesting=(lambda paper: paper.id in interesting) if interests else None, starred=[], hidden=hidden)
+        by_sets = library.counts(
+            is_read=read.__contains__,
+            is_interesting=(lambda paper: paper.id in interesting) if interests else None,
+            starred=[],
+            read=set(read),
+            interesting=interesting if interests else None,
+            hidden=hidden,
+        )
+        assert by_sets == by_paper

@@ -127,3 +127,28 @@ def test_the_rules_are_matched_once_per_index():
     assert muting.matched(index, papers, marks) == {"2601.00004"}
     assert muting.matched(index, papers, marks) == {"2601.00004"} and len(asked) == 1
     assert muting.matched(SearchIndex(papers[:3]), papers[:3], marks) == frozenset() and len(asked) == 2
+
+
+def test_counts_kept_between_marks_are_what_a_new_session_counts(store):  # noqa: F811
+    """The sidebar keeps the muted ids, the interesting ids and each list's unmuted ids between
+    recounts (a year's sidebar is counted on every mark): after every kind of mark they must be
+    what a session that keeps nothing counts on the same marks."""
+    digest = muted_digest()
+    settings = {"mute": ["survey", "quantum"], "interests": ["diffusion", "walks"], "searches": {"lg": "cat:cs.LG is:unread"}}
+    session = session_of(store, digest, **settings)
+    marks = [
+        lambda: session.toggle_read(digest.papers[3]),
+        lambda: session.toggle_star(digest.papers[0]),  # a starred paper is never muted
+        lambda: session.edit_tags(digest.papers[2], "keep"),  # nor a tagged one
+        lambda: session.toggle_read(digest.papers[2]),
+        lambda: session.toggle_star(digest.papers[0]),
+        lambda: session.edit_tags(digest.papers[2], "-keep"),
+        lambda: session.toggle_filter("show_muted"),
+    ]
+    for mark in marks:
+        session.counts()  # the caches are filled before each mark
+        mark()
+        fresh = session_of(store, digest, **settings)
+        fresh.filters = session.filters
+        assert session.counts() == fresh.counts()
+        assert session.hidden() == fresh.hidden()

@@ -685,9 +685,9 @@ def test_saved_searches_wait_for_a_load_and_the_index_is_built_once(store, monke
     assert session.saved_papers("first") == [digest.papers[0]] and session.saved_papers("no such search") == []
     index = session.index
     assert session.hidden() == frozenset() and session.saved_papers("first") == [digest.papers[0]] and session.index is index
-    monkeypatch.setattr(finding, "MUTE_INDEX_LIMIT", len(digest.papers))
+    monkeypatch.setattr(finding, "IN_PLACE_LIMIT", len(digest.papers))
     assert session_of(store, digest, searches={"first": "a1"}).saved_papers("first") == [digest.papers[0]], "a digest of the limit is indexed at once"
-    monkeypatch.setattr(finding, "MUTE_INDEX_LIMIT", len(digest.papers) - 1)
+    monkeypatch.setattr(finding, "IN_PLACE_LIMIT", len(digest.papers) - 1)
     assert session_of(store, digest, searches={"first": "a1"}).saved_papers("first") == []
 
 

@@ -595,3 +595,22 @@ def test_two_background_savers_keep_each_others_marks(open_store):
     second.flush()
     expected = {f"{month}.{number:05d}" for month in (2601, 2602) for number in range(200)}
     assert open_store().read_ids == expected
+
+
+def test_the_generation_counts_every_change_shown_and_only_those(open_store):
+    """What is computed from the marks (a saved search's papers) is kept while the generation
+    stays: it must move on a change here and on one taken from another instance, and stay on a
+    refresh that finds nothing new."""
+    mine, theirs = open_store(), open_store()
+    start = mine.generation
+    mine.set_read("2601.00001")
+    assert mine.generation == start + 1
+    mine.flush()
+    assert mine.refresh() is False and mine.generation == start + 1, "its own save is nothing new"
+    theirs.refresh()
+    before = theirs.generation
+    theirs.toggle_star(paper("2601.00002"))
+    theirs.flush()
+    assert mine.refresh() is True and mine.generation > start + 1 and mine.is_starred("2601.00002")
+    assert theirs.generation > before
+    assert mine.kept_ids() == {"2601.00002"}

@@ -21,10 +21,11 @@ from reader.core.store import MarkStore
 if TYPE_CHECKING:
     from reader.core.archive.index import ArchiveIndex
 
-MUTE_INDEX_LIMIT = 2000
-"""Mute rules and saved searches are queries on the search index: a digest up to this size is
-indexed at once for them (a day's digest takes a few milliseconds); a larger one hides its muted
-papers and counts its saved searches once the background index arrives."""
+IN_PLACE_LIMIT = 2000
+"""Mute rules and saved searches are queries on the search index, and the sidebar counts the
+papers the interests match: a digest up to this size is indexed and matched at once for them (a
+day's digest takes a few milliseconds); a larger one hides its muted papers, counts its saved
+searches and its interesting papers once the background index and matching arrive."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,10 @@ class Finding:
     """Given by the session."""
     index: PaperIndex | None
     """The search index of the digest's papers; None until it is built (off the UI thread for big digests)."""
+    _saved: dict[str, tuple[str, PaperIndex, int, list[Paper]]]
+    """Each saved search's papers, with the query, index and marks generation they are of."""
+    _hidden: tuple[frozenset[str], frozenset[str], frozenset[str]] | None
+    """The muted ids (the last item), with the rules' matches and the kept ids they are of."""
 
     def install_index(self, index: PaperIndex) -> bool:
         """Take an index built off the UI thread, if it is of the current digest's papers."""
@@ -79,9 +84,12 @@ class Finding:
         index = self._ready_index()
         if index is None:
             return frozenset()
-        store = self.store
         matched = self.muting.matched(index.index, index.papers, self._marks)
-        return frozenset(paper_id for paper_id in matched if not store.is_starred(paper_id) and not store.tags_of(paper_id))
+        kept = self.store.kept_ids()
+        hidden = self._hidden
+        if hidden is None or hidden[0] is not matched or hidden[1] != kept:  # the same object while unchanged: see Library.tally
+            hidden = self._hidden = (matched, kept, matched - kept if matched else matched)
+        return hidden[2]
 
     def _search(self, papers: list[Paper], scope: str) -> list[Paper]:
         """The papers among ``papers`` that match the query (the index knows the digest's papers)."""
@@ -100,7 +108,7 @@ class Finding:
     def _ready_index(self) -> PaperIndex | None:
         """The search index, built here for a digest small enough (the mute rules and saved searches
         are queries on it); None while a larger one is built in the background."""
-        if self.index is None and not self.loading and len(self.digest.papers) <= MUTE_INDEX_LIMIT:
+        if self.index is None and not self.loading and len(self.digest.papers) <= IN_PLACE_LIMIT:
             self.install_index(PaperIndex.build(self.digest.papers, self.text_index))
         return self.index
 
@@ -110,9 +118,17 @@ class Finding:
         return {"is_read": self.is_read, "is_starred": store.is_starred, "has_tag": store.has_tag, "notes": folded_notes(store.notes())}
 
     def saved_papers(self, name: str) -> list[Paper]:
-        """The digest's papers that saved search ``name`` finds now (none before the index)."""
+        """The digest's papers that saved search ``name`` finds now (none before the index); kept
+        while the query, the index and the marks stay the same (a year's sidebar asks on every
+        day switch)."""
         query = self.config.searches.get(name)
         index = self._ready_index()
         if query is None or index is None:
             return []
-        return [index.papers[position] for position in index.index.filter(parse_query(query), **self._marks())]
+        kept = self._saved.get(name)
+        if kept is not None and kept[0] == query and kept[1] is index and kept[2] == self.store.generation:
+            return kept[3]
+        generation = self.store.generation
+        papers = [index.papers[position] for position in index.index.filter(parse_query(query), **self._marks())]
+        self._saved[name] = (query, index, generation, papers)
+        return papers

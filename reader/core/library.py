@@ -7,6 +7,8 @@ build one.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+from functools import partial
 from typing import Callable, Container, Iterable, NamedTuple
 
 from reader.core.model import Digest, Paper, tag_key
@@ -64,6 +66,13 @@ class Library:
         self._by_key: dict[str, list[Paper]] = {ALL: digest.papers}
         for section in digest.sections:
             self._by_key.setdefault(section.name, []).extend(section.papers)
+        self._owned = {id(papers) for papers in self._by_key.values()}
+        """The lists this library (and its digest) keeps for its life: their ids stay theirs."""
+        self._ids: dict[int, frozenset[str]] = {}
+        self._shown: dict[int, tuple[frozenset[str], AbstractSet[str] | None, frozenset[str], int]] = {}
+        """Per owned list: (hidden, interesting) as last given, the ids not hidden, how many of
+        them are interesting. Both sets stay the same objects while unchanged (the session keeps
+        them), so a recount after a read mark only intersects with the read ids."""
 
     @property
     def keys(self) -> list[str]:
@@ -142,8 +151,42 @@ class Library:
             papers = [paper for paper in papers if is_interesting(paper)]
         return papers
 
-    def unread_count(self, papers: list[Paper], is_read: Callable[[str], bool], read: set[str] | None) -> int:
-        return sum(1 for paper in papers if not is_read(paper.id))
+    def ids(self, papers: list[Paper]) -> frozenset[str] | None:
+        """The ids of a list this library owns, made once; None for another list."""
+        if id(papers) not in self._owned:
+            return None
+        ids = self._ids.get(id(papers))
+        if ids is None:
+            ids = self._ids[id(papers)] = frozenset(paper.id for paper in papers)
+        return ids
+
+    def tally(
+        self,
+        papers: list[Paper],
+        *,
+        is_read: Callable[[str], bool],
+        is_interesting: Callable[[Paper], bool] | None,
+        read: AbstractSet[str] | None,
+        interesting: AbstractSet[str] | None,
+        hidden: frozenset[str],
+    ) -> tuple[int, int, int]:
+        """(total, unread, interesting) of a sidebar line's papers, the ``hidden`` ids left out. A
+        list this library owns is counted by set operations on its ids (``read``: the read ids,
+        ``interesting``: the interesting ones, when given): the sidebar is counted again on every
+        mark and day switch, a year's over hundreds of thousands of entries. Another list (Starred,
+        a tag's, a saved search's) is counted paper by paper."""
+        ids = self.ids(papers)
+        if ids is not None and read is not None and (interesting is not None or is_interesting is None):
+            shown = self._shown.get(id(papers))
+            if shown is None or shown[0] is not hidden or shown[1] is not interesting:
+                visible = ids - hidden if hidden else ids
+                shown = self._shown[id(papers)] = (hidden, interesting, visible, len(visible & interesting) if interesting is not None else 0)
+            visible = shown[2]
+            return len(visible), len(visible) - len(visible & read), shown[3]
+        if hidden:
+            papers = [paper for paper in papers if paper.id not in hidden]
+        unread = sum(1 for paper in papers if not is_read(paper.id))
+        return len(papers), unread, sum(1 for paper in papers if is_interesting(paper)) if is_interesting else 0
 
     def entries(self, starred: list[Paper]) -> list[tuple[str, str, list[Paper]]]:
         """(key, label, papers) of each sidebar line the library lists itself (no tags)."""
@@ -157,21 +200,17 @@ class Library:
         is_interesting: Callable[[Paper], bool] | None,
         starred: list[Paper],
         tags: Iterable[tuple[str, str, list[Paper]]] = (),
-        read: set[str] | None = None,
-        hidden: Container[str] = frozenset(),
+        read: AbstractSet[str] | None = None,
+        interesting: AbstractSet[str] | None = None,
+        hidden: frozenset[str] = frozenset(),
     ) -> list[Count]:
         """One line per sidebar entry with its total, unread and interesting counts; after
         Starred, one per entry of ``tags`` (key, label, papers): the Tags group and each tag.
 
-        ``is_interesting`` None means no interests are configured: every count is 0. ``read``,
-        the read ids ``is_read`` asks, lets a library count by set operations. The ``hidden``
-        ids (muted) are not counted.
+        ``is_interesting`` None means no interests are configured: every count is 0. ``read``
+        and ``interesting``, the ids ``is_read`` and ``is_interesting`` answer for (the digest's
+        papers), let the library count by set operations (see :meth:`tally`). The ``hidden`` ids
+        (muted) are not counted.
         """
-        lines = []
-        for key, label, papers in [*self.entries(starred), *tags]:
-            if hidden:
-                papers = [paper for paper in papers if paper.id not in hidden]
-            unread = self.unread_count(papers, is_read, read)
-            interesting = sum(1 for paper in papers if is_interesting(paper)) if is_interesting else 0
-            lines.append(Count(key, label, len(papers), unread, interesting))
-        return lines
+        tally = partial(self.tally, is_read=is_read, is_interesting=is_interesting, read=read, interesting=interesting, hidden=hidden)
+        return [Count(key, label, *tally(papers)) for key, label, papers in [*self.entries(starred), *tags]]

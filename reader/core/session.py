@@ -17,7 +17,7 @@ from reader.core.archive.inbox import Archive
 from reader.core.archive.library import INBOX, ArchiveLibrary, library_for, opened
 from reader.core.config import Config
 from reader.core.latex import to_unicode
-from reader.core.finding import Finding, PaperIndex
+from reader.core.finding import IN_PLACE_LIMIT, Finding, PaperIndex
 from reader.core.marking import Marking
 from reader.core.library import ALL, STARRED, Count, Filters, is_kept, tag_of, tag_scope
 from reader.core.model import LATER, RELEVANCE_LABELS, TRANSLATED_TITLE_LABELS, Digest, Paper, tag_key
@@ -87,6 +87,10 @@ class ReadingSession(Finding, Marking):
         self.interests = interests_of(config)
         self.muting = Muting(config.mute)
         self._interest_cache: dict[str, list[str]] = {}
+        self._interesting: frozenset[str] | None = None
+        """The ids of the digest's papers the interests match, for the counts (see :meth:`interesting_ids`)."""
+        self._saved = {}
+        self._hidden = None
         self.index: PaperIndex | None = None
         self.library = library_for(digest)
         self.set_digest(digest)
@@ -97,6 +101,7 @@ class ReadingSession(Finding, Marking):
         and view stay; the search index is built again."""
         self.library = library_for(digest, self.library)
         self.index = None
+        self._interesting = None
         if not self._known(self.scope):
             self.scope = self.library.home
         self.sync_read()
@@ -119,6 +124,7 @@ class ReadingSession(Finding, Marking):
         if interests is not self.interests:
             return False
         self._interest_cache.update(matched)
+        self._interesting = None
         self._counts = None
         return True
 
@@ -133,6 +139,7 @@ class ReadingSession(Finding, Marking):
         if interests_changed:
             self.interests = interests_of(config)
             self._interest_cache = {}
+            self._interesting = None
         self._counts = None
         if self.interests is None:
             self.filters = self.filters._replace(interests_only=False)
@@ -179,6 +186,19 @@ class ReadingSession(Finding, Marking):
 
     def is_interesting(self, paper: Paper) -> bool:
         return bool(self.interest_matches(paper))
+
+    def interesting_ids(self) -> frozenset[str]:
+        """The ids of the digest's papers the interests match, for the sidebar to count by set
+        operations: matched here for a digest of up to IN_PLACE_LIMIT papers, else those the
+        background matching found (an archive's papers are matched on their full text, which is
+        in SQLite); made again when matches arrive or the interests change."""
+        if self._interesting is None:
+            papers = self.digest.papers
+            if len(papers) <= IN_PLACE_LIMIT:
+                self._interesting = frozenset(paper.id for paper in papers if self.interest_matches(paper))
+            else:
+                self._interesting = frozenset(paper_id for paper_id, found in self._interest_cache.items() if found)
+        return self._interesting
 
     def interest_keywords(self, paper: Paper) -> list[str]:
         """The configured keywords (not authors) the paper matches, to mark in its text."""
@@ -242,6 +262,7 @@ class ReadingSession(Finding, Marking):
                 starred=self.starred_papers(),
                 tags=searches + tags,
                 read=self._read,
+                interesting=self.interesting_ids() if self.interests else None,
                 hidden=self.hidden(),
             )
         return self._counts

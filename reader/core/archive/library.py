@@ -43,10 +43,7 @@ class ArchiveLibrary(Library):
         self.since = since
         """(label, date): when the archive was last opened, and its newest day then."""
         self._labels = {day.date: day.label for day in archive.days}
-        self._owned = {id(papers) for papers in (archive.papers, *self._by_key.values(), *(day.papers for day in archive.days))}
-        self._owned.update(id(papers) for day in archive.days for papers in day.sections.values())
-        """The lists this library (and its archive) keeps for its life: their ids stay theirs."""
-        self._ids: dict[int, frozenset[str]] = {}
+        self._owned.update(id(papers) for day in archive.days for papers in (day.papers, *day.sections.values()))
 
     @property
     def keys(self) -> list[str]:
@@ -97,18 +94,8 @@ class ArchiveLibrary(Library):
         state = "  ✗ not read" if day.error else "  …" if day.pending else ""
         return mark + day.label + state
 
-    def unread_count(self, papers: list[Paper], is_read: Callable[[str], bool], read: set[str] | None) -> int:
-        """By set operations on the ids of each of the archive's lists (made once): a year's
-        sidebar is counted again on every day switch."""
-        if read is None or id(papers) not in self._owned:
-            return super().unread_count(papers, is_read, read)
-        ids = self._ids.get(id(papers))
-        if ids is None:
-            ids = self._ids[id(papers)] = frozenset(paper.id for paper in papers)
-        return len(ids) - len(ids & read)
-
-    def counts(self, *, is_read, is_interesting, starred, tags=(), read=None, hidden=frozenset()) -> list[Count]:
-        lines = super().counts(is_read=is_read, is_interesting=is_interesting, starred=starred, tags=tags, read=read, hidden=hidden)
+    def counts(self, **counted) -> list[Count]:
+        lines = super().counts(**counted)
         inbox = lines[0]  # the Inbox lists the unread papers: its count is theirs
         lines[0] = Count(inbox.key, inbox.label, inbox.unread, inbox.unread, inbox.interesting)
         return lines

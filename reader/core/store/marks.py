@@ -216,6 +216,9 @@ class Marks:
     def __init__(self) -> None:
         self._lock = threading.RLock()  # reentrant: toggles call star/unstar, a signal handler may flush
         self._view = State()
+        self.generation = 0
+        """How many times what the store shows changed (here, or taken from the file): what is
+        computed from the marks (a saved search's papers) is kept while it stays the same."""
 
     # -- queries ---------------------------------------------------------------
 
@@ -246,6 +249,11 @@ class Marks:
     def get_setting(self, key: str, default: str | bool | None = None) -> str | bool | None:
         with self._lock:
             return self._view.settings.get(key, default)
+
+    def kept_ids(self) -> frozenset[str]:
+        """The ids of the starred and the tagged papers, which no mute rule hides."""
+        with self._lock:
+            return frozenset(self._view.stars).union(self._view.tagged)
 
     def tags_of(self, paper_id: str) -> tuple[str, ...]:
         """The paper's tags (empty when it has none)."""
@@ -396,6 +404,7 @@ class Marks:
         """Show the ops now (``_lock`` held); even an op that changes nothing here is recorded, as the
         user's latest intent for that id. Returns the papers whose note met another edit (see
         :meth:`Ops.apply`)."""
+        self.generation += 1
         return ops.apply(self._view)
 
 

@@ -151,6 +151,7 @@ class FileSync(Marks):
             self._tell_conflicts(view, self._pending.apply(view))
             if view != self._view:
                 self._view = view
+                self.generation += 1
                 self._changed = True
 
     def _tell_conflicts(self, state: State, paper_ids: list[str]) -> None:
