@@ -110,14 +110,19 @@ def test_counts_by_set_operations_are_the_counts_paper_by_paper(case, interests)
     interesting ones changed."""
     digest, rounds = case
     library = Library(digest)
+    found = digest.papers[::2]  # a saved search's papers: a list the library does not own, its ids known
     for read, hidden, interesting in rounds:
-        by_paper = library.counts(is_read=read.__contains__, is_interesting=(lambda paper: paper.id in interesting) if interests else None, starred=[], hidden=hidden)
+        is_interesting = (lambda paper: paper.id in interesting) if interests else None  # noqa: E731
+        searches = [("/s", "/ s", found)]
+        by_paper = library.counts(is_read=read.__contains__, is_interesting=is_interesting, starred=[], tags=searches, hidden=hidden)
         by_sets = library.counts(
             is_read=read.__contains__,
-            is_interesting=(lambda paper: paper.id in interesting) if interests else None,
+            is_interesting=is_interesting,
             starred=[],
+            tags=searches,
             read=set(read),
             interesting=interesting if interests else None,
             hidden=hidden,
+            known={id(found): frozenset(paper.id for paper in found)},
         )
         assert by_sets == by_paper

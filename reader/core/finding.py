@@ -63,8 +63,8 @@ class Finding:
     """Given by the session."""
     index: PaperIndex | None
     """The search index of the digest's papers; None until it is built (off the UI thread for big digests)."""
-    _saved: dict[str, tuple[str, PaperIndex, int, list[Paper]]]
-    """Each saved search's papers, with the query, index and marks generation they are of."""
+    _saved: dict[str, tuple[str, PaperIndex, int, list[Paper], frozenset[str]]]
+    """Each saved search's papers and their ids, with the query, index and marks generation they are of."""
     _hidden: tuple[frozenset[str], frozenset[str], frozenset[str]] | None
     """The muted ids (the last item), with the rules' matches and the kept ids they are of."""
 
@@ -118,17 +118,21 @@ class Finding:
         return {"is_read": self.is_read, "is_starred": store.is_starred, "has_tag": store.has_tag, "notes": folded_notes(store.notes())}
 
     def saved_papers(self, name: str) -> list[Paper]:
-        """The digest's papers that saved search ``name`` finds now (none before the index); kept
-        while the query, the index and the marks stay the same (a year's sidebar asks on every
-        day switch)."""
+        """The digest's papers that saved search ``name`` finds now (none before the index)."""
+        return self.saved_search(name)[0]
+
+    def saved_search(self, name: str) -> tuple[list[Paper], frozenset[str]]:
+        """The papers saved search ``name`` finds now and their ids (for the sidebar to count by
+        set operations); kept while the query, the index and the marks stay the same (a year's
+        sidebar asks on every day switch)."""
         query = self.config.searches.get(name)
         index = self._ready_index()
         if query is None or index is None:
-            return []
+            return [], frozenset()
         kept = self._saved.get(name)
         if kept is not None and kept[0] == query and kept[1] is index and kept[2] == self.store.generation:
-            return kept[3]
+            return kept[3], kept[4]
         generation = self.store.generation
         papers = [index.papers[position] for position in index.index.filter(parse_query(query), **self._marks())]
-        self._saved[name] = (query, index, generation, papers)
-        return papers
+        self._saved[name] = (query, index, generation, papers, frozenset(paper.id for paper in papers))
+        return papers, self._saved[name][4]

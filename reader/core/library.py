@@ -7,8 +7,10 @@ build one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from functools import partial
+from types import MappingProxyType
 from typing import Callable, Container, Iterable, NamedTuple
 
 from reader.core.model import Digest, Paper, tag_key
@@ -169,14 +171,20 @@ class Library:
         read: AbstractSet[str] | None,
         interesting: AbstractSet[str] | None,
         hidden: frozenset[str],
+        known: frozenset[str] | None = None,
     ) -> tuple[int, int, int]:
         """(total, unread, interesting) of a sidebar line's papers, the ``hidden`` ids left out. A
         list this library owns is counted by set operations on its ids (``read``: the read ids,
         ``interesting``: the interesting ones, when given): the sidebar is counted again on every
-        mark and day switch, a year's over hundreds of thousands of entries. Another list (Starred,
-        a tag's, a saved search's) is counted paper by paper."""
+        mark and day switch, a year's over hundreds of thousands of entries. So is a list of the
+        digest's papers whose ids the caller ``known`` (a saved search's), without keeping anything;
+        another list (Starred's, a tag's: snapshots, some of other days) paper by paper."""
         ids = self.ids(papers)
-        if ids is not None and read is not None and (interesting is not None or is_interesting is None):
+        by_sets = read is not None and (interesting is not None or is_interesting is None)
+        if by_sets and ids is None and known is not None:
+            visible = known - hidden if hidden else known
+            return len(visible), len(visible) - len(visible & read), len(visible & interesting) if interesting is not None else 0
+        if by_sets and ids is not None:
             shown = self._shown.get(id(papers))
             if shown is None or shown[0] is not hidden or shown[1] is not interesting:
                 visible = ids - hidden if hidden else ids
@@ -203,6 +211,7 @@ class Library:
         read: AbstractSet[str] | None = None,
         interesting: AbstractSet[str] | None = None,
         hidden: frozenset[str] = frozenset(),
+        known: Mapping[int, frozenset[str]] = MappingProxyType({}),
     ) -> list[Count]:
         """One line per sidebar entry with its total, unread and interesting counts; after
         Starred, one per entry of ``tags`` (key, label, papers): the Tags group and each tag.
@@ -210,7 +219,8 @@ class Library:
         ``is_interesting`` None means no interests are configured: every count is 0. ``read``
         and ``interesting``, the ids ``is_read`` and ``is_interesting`` answer for (the digest's
         papers), let the library count by set operations (see :meth:`tally`). The ``hidden`` ids
-        (muted) are not counted.
+        (muted) are not counted. ``known``: the ids of lists of ``tags`` by ``id()`` of the list,
+        where the caller has them (see :meth:`tally`).
         """
         tally = partial(self.tally, is_read=is_read, is_interesting=is_interesting, read=read, interesting=interesting, hidden=hidden)
-        return [Count(key, label, *tally(papers)) for key, label, papers in [*self.entries(starred), *tags]]
+        return [Count(key, label, *tally(papers, known=known.get(id(papers)))) for key, label, papers in [*self.entries(starred), *tags]]

@@ -255,7 +255,8 @@ class ReadingSession(Finding, Marking):
                 names = sorted([*names, LATER if shown == tag_key(LATER) else shown], key=tag_key)
             tags = [(tag_scope(""), "Tags", [entry.paper for entry in tagged])] if tagged or shown is not None else []
             tags += [(tag_scope(name), f"  {name}", [entry.paper for entry in tagged if entry.has(name)]) for name in names]
-            searches = [(search_scope(name), f"/ {name}", self.saved_papers(name)) for name in self.config.searches]
+            found = {name: self.saved_search(name) for name in self.config.searches}
+            searches = [(search_scope(name), f"/ {name}", papers) for name, (papers, _) in found.items()]
             self._counts = self.library.counts(
                 is_read=self.is_read,
                 is_interesting=self.is_interesting if self.interests else None,
@@ -264,6 +265,7 @@ class ReadingSession(Finding, Marking):
                 read=self._read,
                 interesting=self.interesting_ids() if self.interests else None,
                 hidden=self.hidden(),
+                known={id(papers): ids for papers, ids in found.values()},
             )
         return self._counts
 
