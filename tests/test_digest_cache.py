@@ -3,6 +3,7 @@ else (another file, an edit, other parser code, a damaged cache) is parsed again
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -23,13 +24,13 @@ TODAY = CORPUS / "today.md"
 def parses(monkeypatch) -> list[str]:
     """The names of the files parsed through open_digest's cache path."""
     seen: list[str] = []
-    real = loading.parse_bytes
+    real = loading.parse_read
 
     def counting(data: bytes, name: str):
         seen.append(name)
         return real(data, name)
 
-    monkeypatch.setattr(loading, "parse_bytes", counting)
+    monkeypatch.setattr(loading, "parse_read", counting)
     return seen
 
 
@@ -116,3 +117,39 @@ def test_a_big_file_is_left_to_the_loader_and_not_cached(tmp_path, cache, monkey
     assert open_digest(TODAY, cache) == TODAY
     assert not cache.path.exists()
     assert BACKGROUND_PARSE_BYTES > TODAY.stat().st_size
+
+
+def test_a_symlink_is_its_own_digest(tmp_path, cache):
+    """A digest's name (and, for a name with a date, its day) is the name it is opened by: a
+    link and the file it points to are two digests, though one file."""
+    day = tmp_path / "2026-01-05.md"
+    shutil.copy(TODAY, day)
+    link = tmp_path / "latest.md"
+    link.symlink_to(day)
+    assert open_digest(link, cache).name == load(link).name
+    assert open_digest(day, cache) == load(day) and load(day).name != load(link).name
+    assert open_digest(link, cache) == load(link)
+
+
+BOM, UTF16 = b"\xef\xbb\xbf", b"\xff\xfe"
+ODD_STARTS = {
+    "BOM and a UTF-16 mark": BOM + UTF16 + b"junk\n\n",
+    "three BOMs": BOM * 3,
+    "two BOMs": BOM * 2,
+}
+
+
+@pytest.mark.parametrize("start", ODD_STARTS.values(), ids=ODD_STARTS.keys())
+@pytest.mark.parametrize("digest", [TODAY, CORPUS / "dw-dengwei__daily-arXiv-ai-enhanced__2026-05-21.jsonl"], ids=["markdown", "jsonl"])
+def test_odd_byte_order_marks_open_as_load_reads_them(tmp_path, cache, start, digest):
+    """The cache's path reads the file once and parses those bytes: as load() does, BOM and UTF-16
+    taken off once (parsing them as a file's bytes again took a second BOM off)."""
+    odd = tmp_path / digest.name
+    odd.write_bytes(start + digest.read_bytes())
+    try:
+        expected = load(odd)
+    except DigestError as error:
+        with pytest.raises(DigestError, match=re.escape(str(error))):
+            open_digest(odd, cache)
+        return
+    assert open_digest(odd, cache) == expected

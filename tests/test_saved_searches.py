@@ -150,3 +150,30 @@ def test_the_file_keeps_its_permissions_and_a_new_one_is_readable(tmp_path):
     missing = tmp_path / "new.toml"
     add_search(missing, "x", "x")
     assert os.stat(missing).st_mode & 0o777 == 0o644
+
+
+def test_a_saved_search_follows_marks_taken_from_another_instance(tmp_path):
+    """The store takes another instance's save before the session asks it again (sync_read, on
+    the app's next poll): a recount in between must not keep the search's papers of the old
+    read ids once the session has them."""
+    from reader.core.store import MarkStore
+
+    path = tmp_path / "state.toml"
+    mine, theirs = MarkStore.open(path, save_delay=None), MarkStore.open(path, save_delay=None)  # no saver threads: the test says when
+    try:
+        digest = muted_digest()
+        session = session_of(mine, digest, searches={"unread": "is:unread"})
+        assert session.counts()[-1].total == 4
+        theirs.set_read(digest.papers[0].id)
+        theirs.flush()
+        mine.refresh()
+        assert mine.is_read(digest.papers[0].id) and not session.is_read(digest.papers[0].id)  # the store has it, the session not yet
+        session.toggle_read(digest.papers[3])
+        session.toggle_read(digest.papers[3])
+        session.counts()  # a recount between the store's refresh and the session's
+        session.sync_read()
+        assert [paper.id for paper in session.saved_papers("unread")] == ["2601.00002", "2601.00003", "2601.00004"]
+        assert session.counts()[-1].total == 3
+    finally:
+        mine.close()
+        theirs.close()

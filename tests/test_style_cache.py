@@ -36,6 +36,12 @@ async def _screenshot_and_save(app) -> str:
     return shot
 
 
+def _read(cache) -> tuple[bytes, dict]:
+    """(the line naming what the rules were made with, the rules) of a cache file."""
+    version, _, rules = cache.read_bytes().partition(b"\n")
+    return version, pickle.loads(rules)
+
+
 def _count_parses(monkeypatch) -> list[str]:
     parsed: list[str] = []
     real = textual.css.stylesheet.parse
@@ -66,24 +72,35 @@ async def test_a_second_start_parses_no_css_and_looks_the_same(tmp_path, monkeyp
 async def test_an_edited_stylesheet_is_parsed_again(tmp_path, monkeypatch):
     cache = tmp_path / "styles.pickle"
     await _screenshot_and_save(_cached_app(tmp_path, cache))
-    version, rules = pickle.loads(cache.read_bytes())
+    version, rules = _read(cache)
     ours = next(key for key in rules if "reader.tcss" in str(key[1]))
     rules[(ours[0] + "\n/* edited */\n", *ours[1:])] = rules.pop(ours)  # the cache holds an older text
-    cache.write_bytes(pickle.dumps((version, rules)))
+    cache.write_bytes(version + b"\n" + pickle.dumps(rules))
     parsed = _count_parses(monkeypatch)
     await _screenshot_and_save(_cached_app(tmp_path, cache))
     assert [source for source in parsed if "reader.tcss" in source]
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps(("another version", {})), pickle.dumps(42)])
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"another version\n" + pickle.dumps({}), pickle.dumps(42), b"\n" + pickle.dumps(42)])
 async def test_a_damaged_or_foreign_cache_is_parsed_past_and_replaced(tmp_path, monkeypatch, damage):
     cache = tmp_path / "styles.pickle"
     cache.write_bytes(damage)
     parsed = _count_parses(monkeypatch)
     await _screenshot_and_save(_cached_app(tmp_path, cache))
     assert any("reader.tcss" in source for source in parsed)
-    version, rules = pickle.loads(cache.read_bytes())
-    assert version != "another version" and rules
+    version, rules = _read(cache)
+    assert version != b"another version" and rules
+
+
+async def test_a_damaged_cache_of_this_version_is_parsed_past(tmp_path, monkeypatch):
+    cache = tmp_path / "styles.pickle"
+    await _screenshot_and_save(_cached_app(tmp_path, cache))
+    version, _ = _read(cache)
+    cache.write_bytes(version + b"\nnot a pickle")
+    parsed = _count_parses(monkeypatch)
+    await _screenshot_and_save(_cached_app(tmp_path, cache))
+    assert any("reader.tcss" in source for source in parsed)
+    assert _read(cache)[0] == version
 
 
 async def test_a_cache_that_cannot_be_written_costs_nothing_but_speed(tmp_path):
@@ -109,7 +126,7 @@ def test_the_command_keeps_its_parsed_styles_and_digest_in_the_cache_folder(tmp_
         assert drain(fd, pid) == 0
     finally:
         os.close(fd)
-    _, rules = pickle.loads(cache.read_bytes())
+    _, rules = _read(cache)
     assert any("reader.tcss" in str(read_from) for _, read_from, *_ in rules)
     # (the command may run the source checkout's code, this test the installed copy's: the digest
     # is compared, not the line that says which code made it)
@@ -120,11 +137,11 @@ def test_the_command_keeps_its_parsed_styles_and_digest_in_the_cache_folder(tmp_
 async def test_rules_of_stylesheets_no_longer_used_leave_the_cache(tmp_path):
     cache = tmp_path / "styles.pickle"
     await _screenshot_and_save(_cached_app(tmp_path, cache))
-    version, rules = pickle.loads(cache.read_bytes())
+    version, rules = _read(cache)
     ours = next(key for key in rules if "reader.tcss" in str(key[1]))
     rules[("Gone { color: red; }", ("/an/older/install/reader.tcss", ""), False, 0, "")] = []
     rules[("Edited { color: red; }", *ours[1:])] = []
-    cache.write_bytes(pickle.dumps((version, rules)))
+    cache.write_bytes(version + b"\n" + pickle.dumps(rules))
     await _screenshot_and_save(_cached_app(tmp_path, cache))
-    _, kept = pickle.loads(cache.read_bytes())
+    _, kept = _read(cache)
     assert set(kept) == {key for key in rules if "{ color: red; }" not in key[0]}

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from reader.core.model import Digest, DigestError
-from reader.core.parse import CHUNK_SIZE, iter_progress, load, parse_bytes, preflight
+from reader.core.parse import CHUNK_SIZE, iter_progress, load, parse_read, preflight
 from reader.core.parse.files import read_pieces
 from reader.core.sources import digest_file
 
@@ -57,7 +57,7 @@ def open_digest(path: str | os.PathLike, cache: DigestCache | None = None) -> Di
     data = b"".join(read_pieces(file, CHUNK_SIZE))
     digest = cache.get(file, data)
     if digest is None:
-        digest = parse_bytes(data, file.name)
+        digest = parse_read(data, file.name)
         cache.put(file, data, digest)
     return digest
 

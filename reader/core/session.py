@@ -106,6 +106,10 @@ class ReadingSession(Finding, Marking):
             self.scope = self.library.home
         self.sync_read()
 
+    def sync_read(self) -> None:
+        super().sync_read()
+        self._saved = {}  # the saved searches asked the read ids taken before
+
     def _known(self, scope: str) -> bool:
         """Whether ``scope`` is a sidebar entry: the library's, a tag, a configured saved search."""
         return scope in self.library.keys or tag_of(scope) is not None or search_of(scope) in self.config.searches
@@ -135,6 +139,7 @@ class ReadingSession(Finding, Marking):
         if config.mute != self.config.mute:
             self.muting = Muting(config.mute)
         self.config = config
+        self._saved = {}  # (and a search taken out of the config keeps nothing alive)
         self.auto_read.configure(config.mark_read_delay, config.mark_read == "auto")
         if interests_changed:
             self.interests = interests_of(config)

@@ -10,12 +10,10 @@ import threading
 from contextlib import suppress
 from pathlib import Path
 
-import textual.css.model
-import textual.css.parse
-import textual.css.styles
+import textual.css
 from textual.css.stylesheet import Stylesheet
 
-from reader.core.store.ondisk import write_atomic
+from reader.core.store.ondisk import STALE_TEMP_SECONDS, remove_stale_temp_files, write_atomic
 
 
 def stylesheet(name: str) -> str:
@@ -27,8 +25,9 @@ def stylesheet(name: str) -> str:
     return str(installed if installed.exists() else package.parent / "styles" / name)
 
 
-_PARSING = tuple(module.__file__ for module in (textual.css.parse, textual.css.model, textual.css.styles))
-"""The files of Textual whose code makes the parsed rules."""
+_PARSING = tuple(sorted(Path(textual.css.__file__).parent.glob("*.py")))
+"""The files of Textual whose code makes the parsed rules: its CSS package (parser, tokenizer,
+style builder, scalars, colours' parsing)."""
 
 
 class _Recording(dict):
@@ -65,19 +64,21 @@ class StyleCache:
         self.writer: threading.Thread | None = None
         """The thread writing the file, if a save started one."""
 
-    def _version(self, sheet: Stylesheet) -> tuple:
-        """What the rules depend on besides the CSS: the theme's variables, Python, and the Textual
-        install (its parser and style classes by size and time; ``textual.__version__`` would
-        cost 14 ms of importlib.metadata)."""
-        return sys.version, sheet._variables, [(info.st_size, info.st_mtime_ns) for info in map(os.stat, _PARSING)]
+    def _version(self, sheet: Stylesheet) -> bytes:
+        """One line of what the rules depend on besides the CSS (the file's first): the theme's
+        variables, Python, and the Textual install (its CSS package's files by size and time;
+        ``textual.__version__`` would cost 14 ms of importlib.metadata)."""
+        files = [(info.st_size, info.st_mtime_ns) for info in map(os.stat, _PARSING)]
+        return repr((sys.version, sorted(sheet._variables.items()), files)).encode("utf-8", "backslashreplace")
 
     def fill(self, sheet: Stylesheet) -> None:
         """Give ``sheet`` the rules an earlier start saved (before anything is styled)."""
         rules: dict = {}
         with suppress(Exception):  # any damage: parse as if there were no cache
-            version, saved = pickle.loads(self.path.read_bytes())
-            if version == self._version(sheet) and isinstance(saved, dict):
-                rules = saved
+            version, _, saved = self.path.read_bytes().partition(b"\n")
+            if version == self._version(sheet):  # (nothing of another version is unpickled)
+                rules = pickle.loads(saved)
+                rules = rules if isinstance(rules, dict) else {}
         sheet._parse_cache = _Recording(rules)
         self._loaded = frozenset(rules)
 
@@ -96,7 +97,8 @@ class StyleCache:
         self.writer.start()
         self.writer.join(wait)
 
-    def _write(self, version: tuple, rules: dict) -> None:
+    def _write(self, version: bytes, rules: dict) -> None:
         with suppress(Exception):  # a full disk or a read-only cache folder costs only the speed-up
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, pickle.dumps((version, rules), protocol=pickle.HIGHEST_PROTOCOL))
+            remove_stale_temp_files(self.path, older_than=STALE_TEMP_SECONDS)
+            write_atomic(self.path, version + b"\n" + pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL), durable=False)

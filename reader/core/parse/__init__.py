@@ -30,7 +30,7 @@ from reader.core.parse.lines import first_text, split_lines
 from reader.core.parse.markdown import parse_markdown
 
 __all__ = [
-    "parse_text", "parse_bytes", "iter_parse", "load", "iter_stream", "iter_progress", "preflight",
+    "parse_text", "parse_bytes", "parse_read", "iter_parse", "load", "iter_stream", "iter_progress", "preflight",
     "Progress", "DigestError", "CHUNK_SIZE", "TITLE_LIMIT", "FIELD_LIMIT", "EXTRA_LIMIT", "ENTRY_LIMIT",
     "SECTION_LIMIT", "OVERFLOW_SECTION", "PLACEHOLDERS",
 ]
@@ -75,6 +75,13 @@ def parse_bytes(data: bytes, name: str) -> Digest:
     """
     data = b"".join(utf8_of_utf16([data])) if data.startswith(UTF16_BOMS) else data.removeprefix(BOM)
     check_head(data, name, lambda: False)
+    notes: list[str] = []
+    return _whole(decoded([data], notes), name, notes)
+
+
+def parse_read(data: bytes, name: str) -> Digest:
+    """Parse the bytes :func:`~reader.core.parse.files.read_pieces` gave for file ``name`` (its BOM
+    gone, UTF-16 already UTF-8): what :func:`load` makes of that file."""
     notes: list[str] = []
     return _whole(decoded([data], notes), name, notes)
 

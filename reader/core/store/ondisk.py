@@ -181,16 +181,23 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None, *, durable: b
     return stamp
 
 
-def remove_stale_temp_files(path: Path) -> None:
+STALE_TEMP_SECONDS = 60.0
+"""A cache's temp file this old is a writer's that ended mid-write (caches take no lock)."""
+
+
+def remove_stale_temp_files(path: Path, *, older_than: float | None = None) -> None:
     """Temp files of writers of ``path`` killed mid-save (only a lock holder writes one, so
-    under the lock all are stale). Exactly the names write_atomic makes: the temp file of
-    ``state.toml.x`` (``.state.toml.x.<random>.tmp``) belongs to another file and stays."""
+    under the lock all are stale; without one, only those ``older_than`` seconds). Exactly the
+    names write_atomic makes: the temp file of ``state.toml.x`` (``.state.toml.x.<random>.tmp``)
+    belongs to another file and stays."""
     own = re.compile(re.escape(f".{path.name}.") + r"[^.]+\.tmp")  # mkstemp's random part has no dot
+    before = None if older_than is None else time.time() - older_than
     with os.scandir(path.parent) as entries:
         for entry in entries:
             if own.fullmatch(entry.name):
                 with suppress(FileNotFoundError):
-                    os.unlink(entry.path)
+                    if before is None or entry.stat().st_mtime < before:
+                        os.unlink(entry.path)
 
 
 def move_aside(path: Path, reason: str) -> Path:
