@@ -177,8 +177,8 @@ class Library:
         list this library owns is counted by set operations on its ids (``read``: the read ids,
         ``interesting``: the interesting ones, when given): the sidebar is counted again on every
         mark and day switch, a year's over hundreds of thousands of entries. So is a list of the
-        digest's papers whose ids the caller ``known`` (a saved search's), without keeping anything;
-        another list (Starred's, a tag's: snapshots, some of other days) paper by paper."""
+        digest's papers whose ids the caller gives as ``known`` (a saved search's), without keeping
+        anything; another list (Starred's, a tag's: snapshots, some of other days) paper by paper."""
         ids = self.ids(papers)
         by_sets = read is not None and (interesting is not None or is_interesting is None)
         if by_sets and ids is None and known is not None:
