@@ -83,9 +83,9 @@ def test_an_empty_day_still_has_all_and_starred():
 
 @st.composite
 def library_cases(draw):
-    """A digest of up to 12 papers in up to 3 sections, and two rounds of (read, hidden,
-    interesting) ids: the second round reuses the first's hidden and interesting objects when
-    told to, as the session does while they stay unchanged."""
+    """A digest of up to 12 papers in up to 3 sections, and three rounds of (read, hidden,
+    interesting) ids: a round reuses the round before's hidden and interesting objects when told
+    to, as the session does while they stay unchanged."""
     count = draw(st.integers(0, 12))
     papers = [Paper(id=f"2601.{number:05d}", title=str(number)) for number in range(count)]
     sections: dict[str, list[Paper]] = {}
@@ -94,12 +94,13 @@ def library_cases(draw):
     digest = Digest(name="d.md", sections=[Section(name, listed) for name, listed in sections.items()], papers=papers)
     some_ids = st.frozensets(st.sampled_from([paper.id for paper in papers])) if papers else st.just(frozenset())
     rounds = [(draw(some_ids), draw(some_ids), draw(some_ids))]
-    read, hidden, interesting = draw(some_ids), *rounds[0][1:]
-    if draw(st.booleans()):
-        hidden = draw(some_ids)
-    if draw(st.booleans()):
-        interesting = draw(some_ids)
-    rounds.append((read, hidden, interesting))
+    for _ in range(2):
+        read, hidden, interesting = draw(some_ids), *rounds[-1][1:]
+        if draw(st.booleans()):
+            hidden = draw(some_ids)
+        if draw(st.booleans()):
+            interesting = draw(some_ids)
+        rounds.append((read, hidden, interesting))
     return digest, rounds
 
 

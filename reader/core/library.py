@@ -60,6 +60,19 @@ class Count(NamedTuple):
     interesting: int
 
 
+class _Shown:
+    """What an owned list shows under the hidden ids and interesting ids last given (the same
+    objects, kept): its ids not hidden, and how many of them are interesting."""
+
+    __slots__ = ("hidden", "interesting", "visible", "interesting_count")
+
+    def __init__(self, hidden: frozenset[str], interesting: AbstractSet[str] | None, visible: set[str], interesting_count: int) -> None:
+        self.hidden = hidden
+        self.interesting = interesting
+        self.visible = visible
+        self.interesting_count = interesting_count
+
+
 class Library:
     """A digest indexed by sidebar entry."""
 
@@ -71,10 +84,13 @@ class Library:
         self._owned = {id(papers) for papers in self._by_key.values()}
         """The lists this library (and its digest) keeps for its life: their ids stay theirs."""
         self._ids: dict[int, frozenset[str]] = {}
-        self._shown: dict[int, tuple[frozenset[str], AbstractSet[str] | None, frozenset[str], int]] = {}
-        """Per owned list: (hidden, interesting) as last given, the ids not hidden, how many of
-        them are interesting. Both sets stay the same objects while unchanged (the session keeps
-        them), so a recount after a read mark only intersects with the read ids."""
+        self._shown: dict[int, _Shown] = {}
+        """Per owned list: what it shows under the hidden and interesting ids last given. Both
+        sets stay the same objects while unchanged (the session keeps them), so a recount after a
+        read mark only intersects with the read ids."""
+        self._change: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]] | None = None
+        """(old hidden, new hidden, shown again, hidden now) of the last change of the hidden ids:
+        every list takes the same change, which a star or tag makes a paper or two."""
 
     @property
     def keys(self) -> list[str]:
@@ -186,15 +202,30 @@ class Library:
             return len(visible), len(visible) - len(visible & read), len(visible & interesting) if interesting is not None else 0
         if by_sets and ids is not None:
             shown = self._shown.get(id(papers))
-            if shown is None or shown[0] is not hidden or shown[1] is not interesting:
-                visible = ids - hidden if hidden else ids
-                shown = self._shown[id(papers)] = (hidden, interesting, visible, len(visible & interesting) if interesting is not None else 0)
-            visible = shown[2]
-            return len(visible), len(visible) - len(visible & read), shown[3]
+            if shown is None or shown.interesting is not interesting:
+                visible = set(ids - hidden if hidden else ids)
+                shown = self._shown[id(papers)] = _Shown(hidden, interesting, visible, len(visible & interesting) if interesting is not None else 0)
+            elif shown.hidden is not hidden:
+                back, gone = self._hidden_change(shown.hidden, hidden)
+                back, gone = ids & back, ids & gone  # (a set operation runs over the smaller set)
+                shown.visible |= back
+                shown.visible -= gone
+                if interesting is not None:
+                    shown.interesting_count += len(back & interesting) - len(gone & interesting)
+                shown.hidden = hidden
+            visible = shown.visible
+            return len(visible), len(visible) - len(visible & read), shown.interesting_count
         if hidden:
             papers = [paper for paper in papers if paper.id not in hidden]
         unread = sum(1 for paper in papers if not is_read(paper.id))
         return len(papers), unread, sum(1 for paper in papers if is_interesting(paper)) if is_interesting else 0
+
+    def _hidden_change(self, old: frozenset[str], new: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """(the ids ``old`` hid and ``new`` does not, the ids ``new`` hides and ``old`` did not)."""
+        change = self._change
+        if change is None or change[0] is not old or change[1] is not new:
+            change = self._change = (old, new, old - new, new - old)
+        return change[2], change[3]
 
     def entries(self, starred: list[Paper]) -> list[tuple[str, str, list[Paper]]]:
         """(key, label, papers) of each sidebar line the library lists itself (no tags)."""
