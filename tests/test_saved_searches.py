@@ -177,3 +177,18 @@ def test_a_saved_search_follows_marks_taken_from_another_instance(tmp_path):
     finally:
         mine.close()
         theirs.close()
+
+
+def test_a_saved_search_runs_again_only_when_the_marks_it_asks_change(store):  # noqa: F811
+    """Free words look in notes too, so a note runs a words search again; a read mark does not.
+    A search that asks ``is:`` runs again after any mark."""
+    digest = muted_digest()
+    session = session_of(store, digest, searches={"words": "walks", "state": "cat:cs.LG is:unread"})
+    words, state = session.saved_papers("words"), session.saved_papers("state")
+    assert [paper.id for paper in words] == ["2601.00003"]
+    session.toggle_read(digest.papers[1])
+    assert session.saved_papers("words") is words, "a read mark changes nothing a words search asks"
+    assert [paper.id for paper in session.saved_papers("state")] == ["2601.00003", "2601.00004"]
+    assert state is not session.saved_papers("state")
+    session.set_note(digest.papers[3], "random walks, again")
+    assert [paper.id for paper in session.saved_papers("words")] == ["2601.00003", "2601.00004"]

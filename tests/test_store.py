@@ -614,3 +614,12 @@ def test_the_generation_counts_every_change_shown_and_only_those(open_store):
     assert mine.refresh() is True and mine.generation > start + 1 and mine.is_starred("2601.00002")
     assert theirs.generation > before
     assert mine.kept_ids() == {"2601.00002"}
+    notes = mine.notes_generation
+    assert notes == 0, "no note changed yet"
+    theirs.set_note(paper("2601.00003"), "a note")
+    theirs.flush()
+    assert mine.refresh() is True and mine.notes_generation == notes + 1
+    mine.set_read("2601.00004")
+    assert mine.notes_generation == notes + 1, "a read mark is no note"
+    mine.set_note(paper("2601.00004"), "mine")
+    assert mine.notes_generation == notes + 2

@@ -63,8 +63,8 @@ class Finding:
     """Given by the session."""
     index: PaperIndex | None
     """The search index of the digest's papers; None until it is built (off the UI thread for big digests)."""
-    _saved: dict[str, tuple[str, PaperIndex, int, list[Paper], frozenset[str]]]
-    """Each saved search's papers and their ids, with the query, index and marks generation they are of."""
+    _saved: dict[str, tuple[str, PaperIndex, tuple[int, ...], list[Paper], frozenset[str]]]
+    """Each saved search's papers and their ids, with the query, index and marks they are of."""
     _hidden: tuple[frozenset[str], frozenset[str], frozenset[str]] | None
     """The muted ids (the last item), with the rules' matches and the kept ids they are of."""
 
@@ -123,16 +123,25 @@ class Finding:
 
     def saved_search(self, name: str) -> tuple[list[Paper], frozenset[str]]:
         """The papers saved search ``name`` finds now and their ids (for the sidebar to count by
-        set operations); kept while the query, the index and the marks stay the same (a year's
-        sidebar asks on every day switch)."""
-        query = self.config.searches.get(name)
+        set operations); kept while the query, the index and the marks it asks stay the same (the
+        sidebar asks on every mark and day switch)."""
+        text = self.config.searches.get(name)
         index = self._ready_index()
-        if query is None or index is None:
+        if text is None or index is None:
             return [], frozenset()
+        query = parse_query(text)
+        marks = self._marks_asked(query)
         kept = self._saved.get(name)
-        if kept is not None and kept[0] == query and kept[1] is index and kept[2] == self.store.generation:
+        if kept is not None and kept[0] == text and kept[1] is index and kept[2] == marks:
             return kept[3], kept[4]
-        generation = self.store.generation
-        papers = [index.papers[position] for position in index.index.filter(parse_query(query), **self._marks())]
-        self._saved[name] = (query, index, generation, papers, frozenset(paper.id for paper in papers))
+        papers = [index.papers[position] for position in index.index.filter(query, **self._marks())]
+        self._saved[name] = (text, index, marks, papers, frozenset(paper.id for paper in papers))
         return papers, self._saved[name][4]
+
+    def _marks_asked(self, query: Query) -> tuple[int, ...]:
+        """Which of the store's generations ``query``'s papers depend on: every mark's for
+        ``is:``, ``tag:`` and ``has:``; the notes' for free words (they look in notes too)."""
+        fields = {term.field for term in query.terms}
+        if fields & {"is", "tag", "has"}:
+            return (self.store.generation,)
+        return (self.store.notes_generation,) if "text" in fields else ()

@@ -219,6 +219,8 @@ class Marks:
         self.generation = 0
         """How many times what the store shows changed (here, or taken from the file): what is
         computed from the marks (a saved search's papers) is kept while it stays the same."""
+        self.notes_generation = 0
+        """How many times the notes changed, likewise (a search's free words look in them too)."""
 
     # -- queries ---------------------------------------------------------------
 
@@ -405,6 +407,8 @@ class Marks:
         user's latest intent for that id. Returns the papers whose note met another edit (see
         :meth:`Ops.apply`)."""
         self.generation += 1
+        if ops.notes:
+            self.notes_generation += 1
         return ops.apply(self._view)
 
 

@@ -150,6 +150,8 @@ class FileSync(Marks):
         with self._lock:
             self._tell_conflicts(view, self._pending.apply(view))
             if view != self._view:
+                if view.noted != self._view.noted:
+                    self.notes_generation += 1
                 self._view = view
                 self.generation += 1
                 self._changed = True
