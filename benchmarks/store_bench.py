@@ -87,15 +87,10 @@ def measure(count: int, folder: Path) -> tuple[float, float]:
         setup.star(paper(paper_id, rng), "2026-01-16")
     setup.close()
 
-    cache = folder / f"tagged-{count}.pickle"
-
     def load() -> None:
         MarkStore.open(path, save_delay=None).close()
 
-    def load_cached() -> None:
-        MarkStore.open(path, save_delay=None, cache=cache).close()
-
-    store = MarkStore.open(path, save_delay=None, cache=cache)
+    store = MarkStore.open(path, save_delay=None, cache=folder / f"state-{count}.pickle")
     toggle = ids[0]
 
     def save() -> None:  # one mark changes, then the whole file is written

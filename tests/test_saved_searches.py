@@ -69,11 +69,12 @@ def test_a_file_that_ends_on_its_searches_header_gets_the_line_under_it(tmp_path
     assert path.read_text() == 'mark_read = "manual"\n[searches]\nlater = "tag:later"\n'
 
 
-def test_searches_in_another_form_are_left_alone(tmp_path):
-    path = write(tmp_path, 'searches = { a = "x" }\n')
+@pytest.mark.parametrize("config", ['searches = { a = "x" }\n', 'searches = "x"\n'], ids=["inline table", "no table"])
+def test_searches_in_another_form_are_left_alone(tmp_path, config):
+    path = write(tmp_path, config)
     with pytest.raises(SavedSearchError, match="left as it is: add the line b = \"y\" under"):
         add_search(path, "b", "y")
-    assert path.read_text() == 'searches = { a = "x" }\n'
+    assert path.read_text() == config
 
 
 def test_a_link_to_the_config_stays_a_link(tmp_path):
@@ -133,13 +134,6 @@ def test_a_search_without_a_name_is_refused_with_a_line_for_the_user(tmp_path):
     with pytest.raises(SavedSearchError) as error:
         add_search(path, " \t ", "x")
     assert str(error.value) == "A saved search needs a name." and path.read_text() == ""
-
-
-def test_searches_that_are_no_table_are_left_alone(tmp_path):
-    path = write(tmp_path, 'searches = "x"\n')
-    with pytest.raises(SavedSearchError, match="left as it is"):
-        add_search(path, "b", "y")
-    assert path.read_text() == 'searches = "x"\n'
 
 
 def test_the_file_keeps_its_permissions_and_a_new_one_is_readable(tmp_path):
